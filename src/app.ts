@@ -1,0 +1,88 @@
+// The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
+import { createYoga } from 'graphql-yoga';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
+import { createLocalSource } from './execution/local.ts';
+import { createAdminGate } from './http/admin-gate.ts';
+import { createCardsHandler } from './http/cards-handler.ts';
+import { HttpError } from './http/http-error.ts';
+import { errorResponse } from './http/respond.ts';
+import { createLogger, type Logger } from './log.ts';
+import { loadRegistry, type Registry } from './registry/registry.ts';
+import { createLoaders } from './schema/loaders.ts';
+import { createLocalSchema } from './schema/index.ts';
+
+export type App = {
+  /** Web-standard handler: `app.fetch(new Request(...))` in tests, wrapped by node:http in index.ts. */
+  fetch(request: Request): Promise<Response>;
+  registry: Registry;
+  db: Database;
+  logger: Logger;
+  /** Releases the database; in-flight requests should be finished first. */
+  close(): Promise<void>;
+};
+
+export type AppOverrides = {
+  logger?: Logger;
+  db?: Database;
+  /** Replaces or adds sources; the in-process one is named `local`. */
+  sources?: Source[];
+};
+
+/**
+ * Opens (and on first start seeds) the database, loads and validates every stored card, and wires
+ * the routes. Throws `RegistryError` listing every broken card before anything can be served.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = overrides.db ?? openDatabase({ path: config.databasePath });
+  const schema = createLocalSchema();
+  const sources = new Map<string, Source>([[LOCAL_SOURCE, createLocalSource({ schema, db })]]);
+  for (const source of overrides.sources ?? []) sources.set(source.name, source);
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
+  logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
+
+  const handleCards = createCardsHandler({ config, registry, sources, logger });
+  const adminGate = createAdminGate(config);
+  const yoga = createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: { title: 'cardql: in-process data' },
+    landingPage: false,
+    maskedErrors: true,
+    context: () => ({ loaders: createLoaders(db) }),
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
+    },
+  });
+
+  async function fetch(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    try {
+      if (pathname === '/cards') return await handleCards(request);
+      if (pathname === '/graphql') {
+        adminGate(request);
+        return await yoga.fetch(request);
+      }
+      throw new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${pathname}: Plain's card endpoint is POST /cards`);
+    } catch (error) {
+      if (error instanceof HttpError) return errorResponse(error);
+      logger.error({ err: error, path: pathname }, 'unhandled error');
+      return errorResponse(new HttpError(500, 'INTERNAL', 'Unexpected error'));
+    }
+  }
+
+  return {
+    fetch,
+    registry,
+    db,
+    logger,
+    async close() {
+      if (!overrides.db) db.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The one contract between cards and data: an executor runs a parsed, validated query and never throws.
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+
+export type ExecutionRequest = {
+  document: DocumentNode;
+  operationName: string;
+  variables: Record<string, unknown>;
+  /** Aborted when the request's deadline passes: executors stop what they can. */
+  signal: AbortSignal;
+};
+
+/**
+ * Runs one stored query. Failures of any kind (a resolver that throws, a network error, a bad
+ * upstream response) come back as `errors` in the result, never as a rejected promise.
+ */
+export type Executor = (request: ExecutionRequest) => Promise<ExecutionResult>;
+
+/** What a source knows about the Plain request it serves, for per-request state and upstream logs. */
+export type RequestScope = {
+  requestId: string;
+  workspaceId: string | null;
+  signal: AbortSignal;
+};
+
+/** A place queries run: the in-process schema or a remote GraphQL API. */
+export type Source = {
+  name: string;
+  /** The schema stored queries are validated against at startup. */
+  schema: GraphQLSchema;
+  /** Called once per Plain request: the executor it returns is shared by every card of that request. */
+  createExecutor(scope: RequestScope): Executor;
+};
+
+/** The in-process schema's source name: cards run there unless they name another source. */
+export const LOCAL_SOURCE = 'local';

@@ -1,0 +1,84 @@
+// POST /cards: Plain's request in (checked, parsed), every known card resolved, a validated response out.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Source } from '../execution/executor.ts';
+import type { Logger } from '../log.ts';
+import { CardsResponse } from '../plain/cards-response.ts';
+import type { Registry } from '../registry/registry.ts';
+import { isFailure, type CardResult } from '../resolve/card-result.ts';
+import { resolveCards } from '../resolve/resolve-cards.ts';
+import { HttpError } from './http-error.ts';
+import { assertJsonContentType, describeIssues, parseCardsRequest } from './parse-cards-request.ts';
+import { readBody } from './read-body.ts';
+import { errorResponse, json } from './respond.ts';
+import { verifyBearer, verifySignature } from './verify.ts';
+
+export type CardsHandlerDeps = {
+  config: Pick<Config, 'signingSecret' | 'authToken' | 'deadlineMs'>;
+  registry: Registry;
+  sources: ReadonlyMap<string, Source>;
+  logger: Logger;
+};
+
+export function createCardsHandler({ config, registry, sources, logger }: CardsHandlerDeps) {
+  return async function handleCards(request: Request): Promise<Response> {
+    const requestId = randomUUID();
+    const started = performance.now();
+    const workspaceId = readWorkspaceId(request.headers.get('plain-workspace-id'));
+    const log = logger.child({ requestId, workspaceId });
+    const headers = { 'x-request-id': requestId };
+    try {
+      if (request.method !== 'POST') {
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected POST, received ${request.method}`, { allow: 'POST' });
+      }
+      if (config.authToken) verifyBearer(request.headers.get('authorization'), config.authToken);
+      assertJsonContentType(request.headers.get('content-type'));
+      const body = await readBody(request);
+      if (config.signingSecret) verifySignature(body, request.headers.get('plain-request-signature'), config.signingSecret);
+      const cardsRequest = parseCardsRequest(body);
+
+      const { results, unknownKeys } = await resolveCards({
+        registry,
+        sources,
+        request: cardsRequest,
+        requestId,
+        workspaceId,
+        deadlineMs: config.deadlineMs,
+      });
+      for (const result of results) {
+        if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+      }
+      const summary = { keys: cardsRequest.cardKeys, unknownKeys, cards: results.map(outcomeOf) };
+      if (results.length > 0 && results.every(isFailure)) {
+        log.warn({ ...summary, status: 503, durationMs: since(started) }, 'cards request');
+        const references = results.map((r) => r.reference).join(', ');
+        throw new HttpError(503, 'CARDS_UNAVAILABLE', `Every requested card failed (references: ${references}); Plain retries once`, { 'retry-after': '1' });
+      }
+      if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested');
+      const response = CardsResponse.safeParse({ cards: results.map((r) => r.card) });
+      if (!response.success) throw new Error(`response failed Plain's schema: ${describeIssues(response.error.issues)}`);
+      log.info({ ...summary, status: 200, durationMs: since(started) }, 'cards request');
+      return json(response.data, 200, headers);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        if (error.status !== 503) log.warn({ status: error.status, code: error.code, durationMs: since(started) }, 'cards request rejected');
+        return errorResponse(error, headers);
+      }
+      log.error({ err: error, status: 500, durationMs: since(started) }, 'cards request crashed');
+      return errorResponse(new HttpError(500, 'INTERNAL', `Unexpected error; reference ${requestId}`), headers);
+    }
+  };
+}
+
+function outcomeOf({ key, outcome, durationMs, reference }: CardResult) {
+  return { key, outcome, durationMs, ...(reference && { reference }) };
+}
+
+/** Plain's workspace ids are short and plain; anything else is not logged as given. */
+function readWorkspaceId(header: string | null): string | null {
+  return header && /^[A-Za-z0-9_-]{1,100}$/.test(header) ? header : null;
+}
+
+function since(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

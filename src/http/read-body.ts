@@ -1,0 +1,30 @@
+// Reads a request body as raw bytes, never more than a limit: signatures are checked on these bytes.
+import { HttpError } from './http-error.ts';
+
+/** Plain's requests are a few hundred bytes; anything past this is not Plain. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Returns the exact bytes received; throws 413 as soon as `limit` is passed, without buffering the rest. */
+export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > limit) throw tooLarge(limit, `${declared} bytes`);
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit, `more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(limit: number, received: string): HttpError {
+  return new HttpError(413, 'BODY_TOO_LARGE', `Expected a body of at most ${limit} bytes, received ${received}`);
+}

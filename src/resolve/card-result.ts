@@ -1,0 +1,43 @@
+// What became of one card in one request: a value, so that one failing card never takes the others down.
+import { randomBytes } from 'node:crypto';
+import { text } from '../plain/builders.ts';
+import type { Card } from '../plain/cards-response.ts';
+
+/** ok: components sent; no-data: `components: null`; error and timeout: an error card was sent. */
+export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';
+
+export type CardResult = {
+  key: string;
+  outcome: CardOutcome;
+  card: Card;
+  durationMs: number;
+  /** For error and timeout: the short id shown in the card and written in the logs. */
+  reference?: string;
+  /** For error and timeout: what went wrong, for the logs only, never for Plain. */
+  cause?: unknown;
+};
+
+/** Error cards are cached briefly so that a fixed problem shows up quickly. */
+export const ERROR_CARD_TTL_SECONDS = 15;
+
+/** A muted notice with a reference id for the logs: never an internal message or a stack. */
+export function failedCard(key: string, outcome: 'error' | 'timeout', cause: unknown, durationMs: number): CardResult {
+  const reference = randomBytes(4).toString('hex');
+  const what = outcome === 'timeout' ? 'took too long to load' : "couldn't be loaded";
+  return {
+    key,
+    outcome,
+    durationMs,
+    reference,
+    cause,
+    card: {
+      key,
+      timeToLiveSeconds: ERROR_CARD_TTL_SECONDS,
+      components: [text(`This card ${what}. Reference: ${reference}`, { size: 'S', color: 'MUTED' })],
+    },
+  };
+}
+
+export function isFailure(result: CardResult): boolean {
+  return result.outcome === 'error' || result.outcome === 'timeout';
+}

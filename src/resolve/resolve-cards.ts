@@ -1,0 +1,69 @@
+// Resolves every requested card of one Plain request concurrently, all of them within one deadline.
+import type { CardsRequest } from '../plain/cards-request.ts';
+import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import type { Registry } from '../registry/registry.ts';
+import { bindVariables } from '../registry/variables.ts';
+import { failedCard, type CardResult } from './card-result.ts';
+import { runCard } from './run-card.ts';
+
+export type ResolveInput = {
+  registry: Registry;
+  sources: ReadonlyMap<string, Source>;
+  request: CardsRequest;
+  requestId: string;
+  workspaceId: string | null;
+  deadlineMs: number;
+};
+
+export type Resolution = {
+  results: CardResult[];
+  /** Requested keys with no stored query: left out of the response so Plain shows them as missing. */
+  unknownKeys: string[];
+};
+
+/**
+ * Runs the known cards among `request.cardKeys` (each once, however often it was asked for).
+ * At the deadline, cards still running become timeout error cards and their work is aborted.
+ */
+export async function resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs }: ResolveInput): Promise<Resolution> {
+  const keys = [...new Set(request.cardKeys)];
+  const cards = keys.flatMap((key) => registry.get(key) ?? []);
+  const unknownKeys = keys.filter((key) => !registry.has(key));
+  const controller = new AbortController();
+  const scope: RequestScope = { requestId, workspaceId, signal: controller.signal };
+  const executors = new Map<string, Executor>();
+  const executorFor = (name: string): Executor => {
+    let executor = executors.get(name);
+    if (!executor) {
+      executor = sources.get(name)!.createExecutor(scope);
+      executors.set(name, executor);
+    }
+    return executor;
+  };
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), deadlineMs);
+  });
+  const context = { customer: request.customer, thread: request.thread, tenant: request.tenant };
+  try {
+    const results = await Promise.all(
+      cards.map(async (card) => {
+        const running = runCard({
+          card,
+          executor: executorFor(card.source),
+          variables: bindVariables(card.variableNames, request, workspaceId),
+          context,
+          signal: controller.signal,
+        });
+        const first = await Promise.race([running, deadline]);
+        if (first !== 'deadline') return first;
+        return failedCard(card.key, 'timeout', new Error(`card "${card.key}" missed the ${deadlineMs} ms deadline`), Math.round(performance.now() - started));
+      }),
+    );
+    return { results, unknownKeys };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}

@@ -1,0 +1,57 @@
+// Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
+import type { ExecutionResult } from 'graphql';
+import type { CardOutput, MapContext } from '../mapping/define-card.ts';
+import { Card, TTL_RANGE } from '../plain/cards-response.ts';
+import { describeIssues } from '../http/parse-cards-request.ts';
+import type { Executor } from '../execution/executor.ts';
+import type { RegisteredCard } from '../registry/registry.ts';
+import { failedCard, type CardResult } from './card-result.ts';
+
+export type RunCardInput = {
+  card: RegisteredCard;
+  executor: Executor;
+  variables: Record<string, unknown>;
+  context: MapContext;
+  signal: AbortSignal;
+};
+
+/** Never rejects: every failure becomes an error card carrying its cause for the logs. */
+export async function runCard({ card, executor, variables, context, signal }: RunCardInput): Promise<CardResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    const result = await executor({ document: card.document, operationName: card.operationName, variables, signal });
+    if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
+    const output = card.definition.map(result.data ?? null, context);
+    const parsed = Card.safeParse(toCard(card.key, output, card.definition.timeToLiveSeconds));
+    if (!parsed.success) {
+      return failedCard(card.key, 'error', new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`), elapsed());
+    }
+    return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed() };
+  } catch (error) {
+    return failedCard(card.key, 'error', error, elapsed());
+  }
+}
+
+/** Normalises a mapper's output into a card; a TTL is rounded and kept within Plain's range. */
+export function toCard(key: string, output: CardOutput, defaultTtl: number | null): Card {
+  const { components, timeToLiveSeconds } =
+    output === null || Array.isArray(output) ? { components: output, timeToLiveSeconds: defaultTtl } : { timeToLiveSeconds: defaultTtl, ...output };
+  return { key, timeToLiveSeconds: clampTtl(timeToLiveSeconds ?? null), components };
+}
+
+function clampTtl(ttl: number | null): number | null {
+  if (ttl === null || !Number.isFinite(ttl)) return null;
+  return Math.min(TTL_RANGE.max, Math.max(TTL_RANGE.min, Math.round(ttl)));
+}
+
+/** GraphQL errors of one card's query, kept whole for the logs. */
+export class QueryError extends Error {
+  constructor(
+    readonly key: string,
+    readonly result: ExecutionResult,
+  ) {
+    super(`query for "${key}" failed: ${result.errors?.map((e) => e.message).join('; ')}`);
+    this.name = 'QueryError';
+  }
+}
