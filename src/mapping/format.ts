@@ -9,11 +9,19 @@ export function formatDate(iso: string): string {
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-/** Integer minor units and an ISO currency → `$1,234.50`. */
+/**
+ * Integer minor units and an ISO currency → `$1,234.50`. A malformed currency code (Intl throws on
+ * it) gives `1,234.50 XX` rather than failing the whole card.
+ */
 export function formatMoney(amountCents: number, currency: string): string {
   let format = moneyFormats.get(currency);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    try {
+      format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    } catch {
+      const amount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(amountCents / 100);
+      return currency.trim() ? `${amount} ${currency.trim()}` : amount;
+    }
     moneyFormats.set(currency, format);
   }
   return format.format(amountCents / 100);
@@ -29,4 +37,29 @@ export function formatCount(value: number): string {
 export function humanizeEnum(value: string): string {
   const words = value.toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** `(3, 'item')` → `3 items`, `(1, 'item')` → `1 item`: English plurals made with an `s`. */
+export function pluralize(count: number, noun: string): string {
+  return `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+/**
+ * The trimmed value, or `null` when it is missing or blank: Plain rejects empty strings, and a
+ * whitespace-only label renders as nothing, so mappers skip the component instead.
+ */
+export function presence(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+/** The URL when it is an absolute http(s) URL Plain's link button accepts, else `null`. */
+export function httpUrl(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:' ? value : null;
+  } catch {
+    return null;
+  }
 }
