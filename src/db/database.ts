@@ -1,0 +1,97 @@
+// The embedded SQLite database behind the in-process schema: opened once per process, seeded on first open.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { generateSeed } from './seed.ts';
+import { SCHEMA_SQL, TABLE_NAMES } from './tables.ts';
+
+export type DatabaseOptions = {
+  /** A file path, or `':memory:'` for a private database that vanishes on close. */
+  path: string;
+  /**
+   * The "now" the seed's dates are relative to; used only when the database is seeded.
+   * Default: the UTC start of the current day.
+   */
+  anchor?: Date;
+};
+
+// One prepared statement per distinct SQL text; loaders make one text per batch size, so bound the cache.
+const STATEMENT_CACHE_SIZE = 500;
+
+/** A read-only view of the database for resolvers' loaders; the better-sqlite3 handle stays inside. */
+export class Database {
+  /** Statements executed through `all()`: tests read it to prove that loaders batch. */
+  statementCount = 0;
+  readonly #sqlite: BetterSqlite3.Database;
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.#sqlite = sqlite;
+  }
+
+  /** Runs a query and returns every row, reusing the prepared statement for the same SQL text. */
+  all<T>(sql: string, params: readonly unknown[] = []): T[] {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#sqlite.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    this.statementCount += 1;
+    return statement.all(...params) as T[];
+  }
+
+  isOpen(): boolean {
+    return this.#sqlite.open;
+  }
+
+  /** Safe to call twice. */
+  close(): void {
+    this.#statements.clear();
+    if (this.#sqlite.open) this.#sqlite.close();
+  }
+}
+
+/**
+ * Opens (creating it if need be) the demo database. Tables are created and, when the customers
+ * table is empty, seeded from `anchor` in one transaction, so a crash never leaves half a seed.
+ * A file database is reused as is on later opens, whatever `anchor` they pass.
+ */
+export function openDatabase({ path, anchor = startOfUtcDay(new Date()) }: DatabaseOptions): Database {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  try {
+    // WAL lets readers carry on while another process writes; it means nothing for memory databases.
+    if (!inMemory) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    // IMMEDIATE takes the write lock before the emptiness check, so two processes cannot both seed.
+    sqlite.transaction(() => {
+      sqlite.exec(SCHEMA_SQL);
+      if (sqlite.prepare('SELECT 1 FROM customers LIMIT 1').get() === undefined) seed(sqlite, anchor);
+    }).immediate();
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return new Database(sqlite);
+}
+
+function seed(sqlite: BetterSqlite3.Database, anchor: Date): void {
+  const data = generateSeed(anchor);
+  for (const table of TABLE_NAMES) {
+    const rows = data[table];
+    const first = rows[0];
+    if (!first) continue;
+    const columns = Object.keys(first);
+    const insert = sqlite.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`,
+    );
+    for (const row of rows) insert.run(row);
+  }
+  sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('anchor', anchor.toISOString());
+}
+
+function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
