@@ -1,0 +1,115 @@
+// Resolvers of the in-process schema: map database rows to GraphQL fields, reading only through the request's loaders.
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import type { PlanRow, SubscriptionRow } from '../db/rows.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import type { Context } from './context.ts';
+
+const MAX_PAGE = 50;
+
+/** Every resolver of schema.graphql. Parents are rows from src/db/rows.ts, as configured in codegen.yml's `mappers`. */
+export const resolvers: Resolvers = {
+  DateTime: new GraphQLScalarType<string, string>({
+    name: 'DateTime',
+    description: 'An ISO 8601 date-time in UTC.',
+    serialize: (value) => toIsoString(value),
+    parseValue: (value) => toIsoString(value),
+    parseLiteral: (ast) => toIsoString(ast.kind === Kind.STRING ? ast.value : null),
+  }),
+
+  Query: {
+    // Identifiers are tried in the documented order; one that matches nobody falls through to the next.
+    async customer(_root, { externalId, email, plainCustomerId }, { loaders }) {
+      const lookups = [
+        [loaders.customerByExternalId, externalId],
+        [loaders.customerByEmail, email],
+        [loaders.customerByPlainId, plainCustomerId],
+      ] as const;
+      for (const [loader, key] of lookups) {
+        if (!key) continue;
+        const customer = await loader.load(key);
+        if (customer) return customer;
+      }
+      return null;
+    },
+  },
+
+  Customer: {
+    externalId: (customer) => customer.external_id,
+    plainCustomerId: (customer) => customer.plain_customer_id,
+    fullName: (customer) => customer.full_name,
+    createdAt: (customer) => customer.created_at,
+    company: (customer, _args, { loaders }) => (customer.company_id ? loaders.companyById.load(customer.company_id) : null),
+    subscription: (customer, _args, { loaders }) => loaders.subscriptionByCustomerId.load(customer.id),
+    async invoices(customer, { first, status }, { loaders }) {
+      const invoices = await loaders.invoicesByCustomerId.load(customer.id);
+      return (status ? invoices.filter((invoice) => invoice.status === status) : invoices).slice(0, pageSize(first, 10));
+    },
+    usage: (customer, _args, { loaders }) => loaders.usageByCustomerId.load(customer.id),
+    async orders(customer, { first }, { loaders }) {
+      return (await loaders.ordersByCustomerId.load(customer.id)).slice(0, pageSize(first, 5));
+    },
+  },
+
+  Company: {
+    employeeCount: (company) => company.employee_count,
+  },
+
+  Plan: {
+    unitPriceCents: (plan) => plan.unit_price_cents,
+    interval: (plan) => plan.billing_interval,
+  },
+
+  Subscription: {
+    plan: (subscription, _args, { loaders }) => planOf(subscription, loaders),
+    startedAt: (subscription) => subscription.started_at,
+    currentPeriodEnd: (subscription) => subscription.current_period_end,
+    cancelAtPeriodEnd: (subscription) => subscription.cancel_at_period_end === 1,
+    amountCents: async (subscription, _args, { loaders }) => subscription.seats * (await planOf(subscription, loaders)).unit_price_cents,
+  },
+
+  Invoice: {
+    totalCents: (invoice) => invoice.total_cents,
+    issuedAt: (invoice) => invoice.issued_at,
+    dueAt: (invoice) => invoice.due_at,
+    paidAt: (invoice) => invoice.paid_at,
+    lineItems: (invoice, _args, { loaders }) => loaders.lineItemsByInvoiceId.load(invoice.id),
+  },
+
+  InvoiceLineItem: {
+    unitAmountCents: (item) => item.unit_amount_cents,
+    amountCents: (item) => item.amount_cents,
+  },
+
+  UsageMetric: {
+    limit: (metric) => metric.usage_limit,
+    periodStart: (metric) => metric.period_start,
+    periodEnd: (metric) => metric.period_end,
+  },
+
+  Order: {
+    totalCents: (order) => order.total_cents,
+    itemCount: (order) => order.item_count,
+    placedAt: (order) => order.placed_at,
+    trackingUrl: (order) => order.tracking_url,
+  },
+};
+
+/** `first` clamped to 1..50; an explicit `null` means the default. */
+function pageSize(first: number | null | undefined, fallback: number): number {
+  return Math.min(MAX_PAGE, Math.max(1, first ?? fallback));
+}
+
+async function planOf(subscription: SubscriptionRow, loaders: Context['loaders']): Promise<PlanRow> {
+  const plan = await loaders.planById.load(subscription.plan_id);
+  // The foreign key makes this unreachable; if it happens the data is corrupt, not the request.
+  if (!plan) throw new Error(`Subscription ${subscription.id} refers to plan ${subscription.plan_id}, which does not exist`);
+  return plan;
+}
+
+function toIsoString(value: unknown): string {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new GraphQLError(`DateTime expected an ISO 8601 string or a Date, received ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return date.toISOString();
+}
