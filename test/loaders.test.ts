@@ -1,15 +1,12 @@
 // Per-request loaders and the local schema over them: key order, one statement per batch, Alex's data end to end.
 import { execute, parse, type ExecutionResult } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import type { CustomerRow } from '../src/db/rows.ts';
 import { DEMO_CUSTOMERS } from '../src/db/seed.ts';
 import { createLocalSchema } from '../src/schema/index.ts';
 import { createLoaders, LOADER_COUNT, type Loaders } from '../src/schema/loaders.ts';
 
-// Vitest gives project files graphql's ESM build while Node gives @graphql-tools the CommonJS one, and graphql
-// rejects a schema from the other copy. Plain Node (production) loads CommonJS everywhere; so does this file.
-vi.mock('graphql', () => vi.importActual('graphql/index.js'));
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const MISSING = 'no-such-key';

@@ -17,7 +17,7 @@ export function seededDatabase(): Database {
   return openDatabase({ path: ':memory:', anchor: ANCHOR });
 }
 
-export type TestApp = App & { logs: Array<Record<string, unknown>>; rawLogs: () => string };
+export type TestApp = App & { logs: () => Array<Record<string, unknown>>; rawLogs: () => string };
 
 /** An app on test defaults; `env` is read exactly as the process environment would be. */
 export async function createTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
@@ -26,9 +26,7 @@ export async function createTestApp(env: Record<string, string> = {}, overrides:
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   const app = await createApp(config, { db: overrides.db ?? seededDatabase(), logger, ...overrides });
   return Object.assign(app, {
-    get logs() {
-      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    },
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     rawLogs: () => lines.join(''),
   });
 }
