@@ -1,11 +1,11 @@
 // The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
-import { createYoga } from 'graphql-yoga';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
 import { createLocalSource } from './execution/local.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
+import { createExplorer } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -45,29 +45,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const handleCards = createCardsHandler({ config, registry, sources, logger });
   const adminGate = createAdminGate(config);
-  const yoga = createYoga({
+  const explorer = createExplorer({
     schema,
-    graphqlEndpoint: '/graphql',
-    graphiql: { title: 'cardql: in-process data' },
-    landingPage: false,
-    maskedErrors: true,
+    endpoint: '/graphql',
+    title: 'cardql: in-process data',
     context: () => ({ loaders: createLoaders(db) }),
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
-    },
+    logger,
   });
+
+  /** Exact paths first; each handler answers or throws an HttpError. */
+  type Route = (request: Request) => Promise<Response> | Response;
+  const routes = new Map<string, Route>([
+    ['/cards', handleCards],
+    ['/graphql', (request) => (adminGate(request), explorer.fetch(request))],
+  ]);
 
   async function fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     try {
-      if (pathname === '/cards') return await handleCards(request);
-      if (pathname === '/graphql') {
-        adminGate(request);
-        return await yoga.fetch(request);
-      }
+      const route = routes.get(pathname);
+      if (route) return await route(request);
       throw new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${pathname}: Plain's card endpoint is POST /cards`);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
