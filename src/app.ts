@@ -1,4 +1,5 @@
 // The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
+import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
@@ -11,12 +12,21 @@ import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
 import { createLoaders } from './schema/loaders.ts';
+import type { CardsRequest } from './plain/cards-request.ts';
+import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
+import { noTelemetry, type Telemetry } from './telemetry.ts';
 import { createLocalSchema } from './schema/index.ts';
 
 export type App = {
   /** Web-standard handler: `app.fetch(new Request(...))` in tests, wrapped by node:http in index.ts. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Runs the cards of one Plain request through the whole pipeline (queries, mappers, deadline,
+   * validation), without HTTP: what `POST /cards` answers, and what the preview and CLI show.
+   */
+  resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null }): Promise<Resolution>;
   registry: Registry;
+  sources: ReadonlyMap<string, Source>;
   db: Database;
   logger: Logger;
   /** Releases the database; in-flight requests should be finished first. */
@@ -28,6 +38,7 @@ export type AppOverrides = {
   db?: Database;
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
+  telemetry?: Telemetry;
 };
 
 /**
@@ -43,7 +54,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
 
-  const handleCards = createCardsHandler({ config, registry, sources, logger });
+  const telemetry = overrides.telemetry ?? noTelemetry;
+  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
+    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
+  const handleCards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config);
   const explorer = createExplorer({
     schema,
@@ -75,7 +89,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   return {
     fetch,
+    resolve,
     registry,
+    sources,
     db,
     logger,
     async close() {

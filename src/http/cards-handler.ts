@@ -1,12 +1,12 @@
 // POST /cards: Plain's request in (checked, parsed), every known card resolved, a validated response out.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { Source } from '../execution/executor.ts';
 import type { Logger } from '../log.ts';
 import { CardsResponse } from '../plain/cards-response.ts';
-import type { Registry } from '../registry/registry.ts';
 import { isFailure, type CardResult } from '../resolve/card-result.ts';
-import { resolveCards } from '../resolve/resolve-cards.ts';
+import type { Resolution } from '../resolve/resolve-cards.ts';
+import type { CardsRequest } from '../plain/cards-request.ts';
+import type { Telemetry } from '../telemetry.ts';
 import { HttpError } from './http-error.ts';
 import { assertJsonContentType, describeIssues, parseCardsRequest } from './parse-cards-request.ts';
 import { readBody } from './read-body.ts';
@@ -14,13 +14,14 @@ import { errorResponse, json } from './respond.ts';
 import { verifyBearer, verifySignature } from './verify.ts';
 
 export type CardsHandlerDeps = {
-  config: Pick<Config, 'signingSecret' | 'authToken' | 'deadlineMs'>;
-  registry: Registry;
-  sources: ReadonlyMap<string, Source>;
+  config: Pick<Config, 'signingSecret' | 'authToken'>;
+  /** Runs the cards of one parsed request: the pipeline shared with the preview and the CLI. */
+  resolve: (request: CardsRequest, scope: { requestId: string; workspaceId: string | null }) => Promise<Resolution>;
   logger: Logger;
+  telemetry: Telemetry;
 };
 
-export function createCardsHandler({ config, registry, sources, logger }: CardsHandlerDeps) {
+export function createCardsHandler({ config, resolve, logger, telemetry }: CardsHandlerDeps) {
   return async function handleCards(request: Request): Promise<Response> {
     const requestId = randomUUID();
     const started = performance.now();
@@ -37,34 +38,37 @@ export function createCardsHandler({ config, registry, sources, logger }: CardsH
       if (config.signingSecret) verifySignature(body, request.headers.get('plain-request-signature'), config.signingSecret);
       const cardsRequest = parseCardsRequest(body);
 
-      const { results, unknownKeys } = await resolveCards({
-        registry,
-        sources,
-        request: cardsRequest,
-        requestId,
-        workspaceId,
-        deadlineMs: config.deadlineMs,
-      });
+      const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
         if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
       }
       const summary = { keys: cardsRequest.cardKeys, unknownKeys, cards: results.map(outcomeOf) };
       if (results.length > 0 && results.every(isFailure)) {
-        log.warn({ ...summary, status: 503, durationMs: since(started) }, 'cards request');
+        const durationMs = since(started);
+        log.warn({ ...summary, status: 503, durationMs }, 'cards request');
+        telemetry.cardsRequest({ status: 503, durationMs, cards: summary.cards });
         const references = results.map((r) => r.reference).join(', ');
         throw new HttpError(503, 'CARDS_UNAVAILABLE', `Every requested card failed (references: ${references}); Plain retries once`, { 'retry-after': '1' });
       }
       if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested');
       const response = CardsResponse.safeParse({ cards: results.map((r) => r.card) });
       if (!response.success) throw new Error(`response failed Plain's schema: ${describeIssues(response.error.issues)}`);
-      log.info({ ...summary, status: 200, durationMs: since(started) }, 'cards request');
+      const durationMs = since(started);
+      log.info({ ...summary, status: 200, durationMs }, 'cards request');
+      telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });
       return json(response.data, 200, headers);
     } catch (error) {
       if (error instanceof HttpError) {
-        if (error.status !== 503) log.warn({ status: error.status, code: error.code, durationMs: since(started) }, 'cards request rejected');
+        if (error.status !== 503) {
+          const durationMs = since(started);
+          log.warn({ status: error.status, code: error.code, durationMs }, 'cards request rejected');
+          telemetry.cardsRequest({ status: error.status, durationMs, cards: [] });
+        }
         return errorResponse(error, headers);
       }
-      log.error({ err: error, status: 500, durationMs: since(started) }, 'cards request crashed');
+      const durationMs = since(started);
+      log.error({ err: error, status: 500, durationMs }, 'cards request crashed');
+      telemetry.cardsRequest({ status: 500, durationMs, cards: [] });
       return errorResponse(new HttpError(500, 'INTERNAL', `Unexpected error; reference ${requestId}`), headers);
     }
   };
