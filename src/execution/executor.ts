@@ -20,6 +20,8 @@ export type RequestScope = {
   requestId: string;
   workspaceId: string | null;
   signal: AbortSignal;
+  /** When the request's deadline passes, on the `performance.now()` clock: remote sources cap their timeouts by it. Absent: only `signal` bounds the work. */
+  deadlineAt?: number;
 };
 
 /** A place queries run: the in-process schema or a remote GraphQL API. */
@@ -29,6 +31,11 @@ export type Source = {
   schema: GraphQLSchema;
   /** Called once per Plain request: the executor it returns is shared by every card of that request. */
   createExecutor(scope: RequestScope): Executor;
+  /**
+   * Resolves when the source can serve queries now (e.g. its upstream answers), rejects otherwise;
+   * /readyz calls it with a signal aborted after a short timeout. Sources without it are always ready.
+   */
+  ready?(signal: AbortSignal): Promise<void>;
 };
 
 /** The in-process schema's source name: cards run there unless they name another source. */

@@ -30,7 +30,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
   const cards = keys.flatMap((key) => registry.get(key) ?? []);
   const unknownKeys = keys.filter((key) => !registry.has(key));
   const controller = new AbortController();
-  const scope: RequestScope = { requestId, workspaceId, signal: controller.signal };
+  const scope: RequestScope = { requestId, workspaceId, signal: controller.signal, deadlineAt: performance.now() + deadlineMs };
   const executors = new Map<string, Executor>();
   const executorFor = (name: string): Executor => {
     let executor = executors.get(name);
