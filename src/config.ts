@@ -1,5 +1,6 @@
 // Configuration: read once from the environment by a pure function that reports every problem at once.
 import { z } from 'zod';
+import { loadSourcesDeclaration, type RemoteSourceConfig } from './sources/declaration.ts';
 
 /** Plain gives up after 15 s; a deadline must leave room for the response to travel. */
 const PLAIN_TIMEOUT_MS = 15_000;
@@ -24,6 +25,8 @@ const Env = z.object({
   CARDQL_AUTH_TOKEN: secret,
   /** In production, GraphiQL requires `Authorization: Bearer <token>`; without it GraphiQL is off. */
   CARDQL_ADMIN_TOKEN: secret,
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; without it /metrics is open (it holds no customer data). */
+  CARDQL_METRICS_TOKEN: secret,
   /** Allows starting in production without a signing secret. Default false. */
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds. Default 10000. */
@@ -34,6 +37,8 @@ const Env = z.object({
   CARDQL_QUERIES_DIR: z.string().min(1).default('queries'),
   /** Folder of mappers, one `<key>.ts` per card. Default src/cards. */
   CARDQL_CARDS_DIR: z.string().min(1).default('src/cards'),
+  /** JSON file declaring remote GraphQL sources (docs/remote-sources.md). Default none: every card runs in-process. */
+  CARDQL_SOURCES: z.string().optional(),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -45,10 +50,14 @@ export type Config = {
   signingSecret: string | undefined;
   authToken: string | undefined;
   adminToken: string | undefined;
+  /** Bearer token for scraping /metrics; undefined leaves /metrics open. */
+  metricsToken: string | undefined;
   deadlineMs: number;
   databasePath: string;
   queriesDir: string;
   cardsDir: string;
+  /** Remote GraphQL sources from `CARDQL_SOURCES`, secrets resolved; empty when none is declared. */
+  sources: RemoteSourceConfig[];
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 };
 
@@ -66,13 +75,15 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Record<string, string | undefined>): { config: Config; warnings: string[] } {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const declared = loadSourcesDeclaration(env.CARDQL_SOURCES, env);
+  if (!parsed.success || declared.problems.length > 0) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0]);
         return `${name}: ${issue.message}, received ${JSON.stringify(env[name])}`;
       }),
-    );
+      ...declared.problems,
+    ]);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
@@ -81,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       'CARDQL_SIGNING_SECRET: expected the signing secret from Plain (Settings → Request signing) when NODE_ENV=production, received nothing; set CARDQL_ALLOW_UNSIGNED=true to run without it',
     ]);
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...declared.warnings];
   if (!e.CARDQL_SIGNING_SECRET && !e.CARDQL_AUTH_TOKEN) {
     warnings.push('Card requests are NOT authenticated: set CARDQL_SIGNING_SECRET (and/or CARDQL_AUTH_TOKEN) before exposing this service');
   } else if (!e.CARDQL_SIGNING_SECRET) {
@@ -97,10 +108,12 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       signingSecret: e.CARDQL_SIGNING_SECRET,
       authToken: e.CARDQL_AUTH_TOKEN,
       adminToken: e.CARDQL_ADMIN_TOKEN,
+      metricsToken: e.CARDQL_METRICS_TOKEN,
       deadlineMs: e.CARDQL_DEADLINE_MS,
       databasePath: e.CARDQL_DATABASE,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,
+      sources: declared.sources,
       logLevel: e.LOG_LEVEL,
     },
     warnings,

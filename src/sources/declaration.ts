@@ -1,0 +1,201 @@
+// The remote sources declaration: one JSON file (CARDQL_SOURCES) naming every GraphQL API cards may run on.
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+import { LOCAL_SOURCE } from '../execution/executor.ts';
+
+/** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
+const MAX_TIMEOUT_MS = 14_000;
+
+/** A source name is also a folder name (`queries/<name>/`), a URL segment (`/graphql/<name>`) and a metric label. */
+export const SourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,49}$/, 'expected a source name: lowercase letters, digits and dashes, starting with a letter, at most 50 characters')
+  .refine((name) => name !== LOCAL_SOURCE, `"${LOCAL_SOURCE}" is the in-process schema: choose another name`);
+
+/** RFC 9110 token characters. */
+const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name (letters, digits, dashes)');
+
+/** Headers cardql itself sets for every request to a source: a declaration may not override them. */
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'connection', 'transfer-encoding', 'accept']);
+
+/** One entry of the declaration file, as written. */
+export const SourceEntry = z.strictObject(
+  {
+  /** The source's GraphQL endpoint, e.g. `https://billing.internal/graphql`. */
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  /** Sent with every request to the source. `${NAME}` in a value is replaced by the environment variable NAME at startup. Default none. */
+  headers: z.record(HeaderName, z.string({ error: 'expected a string header value' }), { error: 'expected an object of header name → value' }).default({}),
+  /** Milliseconds one attempt may take; always capped by what is left of the card request's deadline. Default 5000. */
+  timeoutMs: z
+    .int({ error: 'expected an integer number of milliseconds' })
+    .min(50, 'expected at least 50 ms')
+    .max(MAX_TIMEOUT_MS, `expected at most ${MAX_TIMEOUT_MS} ms (Plain waits 15 s)`)
+    .default(5_000),
+  /** Send all cards of one Plain request that run on this source as ONE merged GraphQL operation. Default true. */
+  merge: z.boolean({ error: 'expected true or false' }).default(true),
+  /** Forward Plain's `Plain-Workspace-Id` header to the source. Default false. */
+  forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
+  /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
+  forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
+  /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
+  schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
+  },
+  { error: 'expected an object { "url": …, "headers"?: …, "timeoutMs"?: … }' },
+);
+export type SourceEntry = z.infer<typeof SourceEntry>;
+
+/** The whole file: source name → entry. */
+export const SourcesFile = z.record(SourceName, SourceEntry, { error: 'expected an object mapping each source name to { "url": …, "headers"?: …, "timeoutMs"?: … }' });
+export type SourcesFile = z.infer<typeof SourcesFile>;
+
+/** A declared remote source, with its secrets resolved from the environment. */
+export type RemoteSourceConfig = {
+  name: string;
+  url: string;
+  headers: SecretHeaders;
+  timeoutMs: number;
+  merge: boolean;
+  forwardWorkspaceId: boolean;
+  forwardRequestId: boolean;
+  /** Path of the pinned SDL, relative to the working directory like every other path in cardql. */
+  schemaPath: string;
+};
+
+/**
+ * Header values that may hold secrets: readable by code that sends them, but printed as
+ * `[redacted]` by JSON.stringify, pino and util.inspect, so that a logged config leaks nothing.
+ */
+export class SecretHeaders {
+  readonly #values: Readonly<Record<string, string>>;
+
+  constructor(values: Record<string, string>) {
+    this.#values = Object.freeze({ ...values });
+  }
+
+  /** The headers to send. */
+  values(): Readonly<Record<string, string>> {
+    return this.#values;
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(Object.keys(this.#values).map((name) => [name, '[redacted]']));
+  }
+
+  [inspect.custom](): Record<string, string> {
+    return this.toJSON();
+  }
+}
+
+export type SourcesDeclaration = { sources: RemoteSourceConfig[]; problems: string[]; warnings: string[] };
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const LOOKS_SECRET = /authorization|token|secret|key|cookie|password/i;
+
+/**
+ * Reads the declaration file at `path` (none: no remote sources) and resolves `${NAME}` references
+ * from `env`. Never throws: every problem is returned at once, each saying what was expected and
+ * what was received, and never a header value (it may be a secret).
+ */
+export function loadSourcesDeclaration(path: string | undefined, env: Record<string, string | undefined>): SourcesDeclaration {
+  if (path === undefined || path === '') return { sources: [], problems: [], warnings: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${code ?? String(error)})`;
+    return { sources: [], problems: [`CARDQL_SOURCES: expected a JSON file declaring remote sources, received ${JSON.stringify(path)}, ${why}`], warnings: [] };
+  }
+  return parseSourcesDeclaration(text, path, env);
+}
+
+/** The pure part of `loadSourcesDeclaration`: `where` names the file in messages. */
+export function parseSourcesDeclaration(text: string, where: string, env: Record<string, string | undefined>): SourcesDeclaration {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { sources: [], problems: [`${where}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
+  }
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  // Header references are checked even when the file has other problems: every problem at once.
+  const entries = json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.entries(json as Record<string, unknown>) : [];
+  const resolved = new Map<string, Record<string, string>>();
+  for (const [name, entry] of entries) {
+    const raw = (entry as { headers?: unknown } | null)?.headers;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    resolved.set(name, resolveHeaders(`${where}: ${name}.headers`, name, raw as Record<string, unknown>, env, problems, warnings));
+  }
+  const parsed = SourcesFile.safeParse(json);
+  if (!parsed.success) problems.unshift(...parsed.error.issues.map((issue) => `${where}: ${describeIssue(issue, json)}`));
+  if (!parsed.success || problems.length > 0) return { sources: [], problems, warnings };
+  const sources = Object.entries(parsed.data).map(
+    ([name, entry]): RemoteSourceConfig => ({
+      name,
+      url: entry.url,
+      headers: new SecretHeaders(resolved.get(name) ?? {}),
+      timeoutMs: entry.timeoutMs,
+      merge: entry.merge,
+      forwardWorkspaceId: entry.forwardWorkspaceId,
+      forwardRequestId: entry.forwardRequestId,
+      schemaPath: entry.schema ?? `schemas/${name}.graphql`,
+    }),
+  );
+  return { sources, problems, warnings };
+}
+
+/** Resolves `${NAME}` references in string header values; names and value types are zod's to check. */
+function resolveHeaders(
+  at: string,
+  source: string,
+  raw: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  problems: string[],
+  warnings: string[],
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [header, template] of Object.entries(raw)) {
+    if (typeof template !== 'string') continue;
+    if (RESERVED_HEADERS.has(header.toLowerCase())) {
+      problems.push(`${at}.${header}: cardql sets this header itself: expected any other header name, received ${JSON.stringify(header)}`);
+      continue;
+    }
+    const references = [...template.matchAll(REFERENCE)].map((match) => match[1]!);
+    for (const variable of references.filter((name) => !env[name])) {
+      problems.push(`${at}.${header}: references \${${variable}}: expected ${variable} set (non-empty) in the environment, received nothing`);
+    }
+    const value = template.replace(REFERENCE, (_whole, variable: string) => env[variable] ?? '');
+    // Checked after resolution: a line break would split the request's headers, and a secret may hold one.
+    if (/[\r\n\0]/.test(value)) problems.push(`${at}.${header}: expected a single-line header value, received a value containing a line break or NUL`);
+    if (LOOKS_SECRET.test(header) && references.length === 0) {
+      const variable = `${source.toUpperCase().replace(/-/g, '_')}_TOKEN`;
+      warnings.push(`${at}.${header}: this looks like a secret written in the file: reference an environment variable instead, e.g. "Bearer \${${variable}}"`);
+    }
+    headers[header] = value;
+  }
+  return headers;
+}
+
+/** `billing.timeoutMs: expected …, received "fast"`; header values are never echoed. */
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+  const path = issue.path.map(String);
+  const at = path.length > 0 ? `${path.join('.')}: ` : '';
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0]?.message ?? issue.message;
+    return `${at}${inner}, received ${JSON.stringify(path.at(-1))}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only url, headers, timeoutMs, merge, forwardWorkspaceId, forwardRequestId, schema`;
+  }
+  const value = valueAt(json, issue.path);
+  const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';
+  return `${at}${issue.message}, received ${received}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
