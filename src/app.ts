@@ -14,8 +14,12 @@ import { loadRegistry, type Registry } from './registry/registry.ts';
 import { createLoaders } from './schema/loaders.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
-import { noTelemetry, type Telemetry } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
 import { createLocalSchema } from './schema/index.ts';
+import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
+import { createMetricsRoute } from './metrics/metrics-route.ts';
+import { checkReadiness } from './health/readiness.ts';
+import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
   /** Web-standard handler: `app.fetch(new Request(...))` in tests, wrapped by node:http in index.ts. */
@@ -29,6 +33,10 @@ export type App = {
   sources: ReadonlyMap<string, Source>;
   db: Database;
   logger: Logger;
+  /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
+  metrics: Metrics;
+  /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
+  beginShutdown(): void;
   /** Releases the database; in-flight requests should be finished first. */
   close(): Promise<void>;
 };
@@ -50,11 +58,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const db = overrides.db ?? openDatabase({ path: config.databasePath });
   const schema = createLocalSchema();
   const sources = new Map<string, Source>([[LOCAL_SOURCE, createLocalSource({ schema, db })]]);
+  // Before any other source exists, so that remote sources can report upstream requests to it.
+  // Label values are looked up in the live registry and sources at each event: only configured names.
+  const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
 
-  const telemetry = overrides.telemetry ?? noTelemetry;
+  const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
+  let shuttingDown = false;
+  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
   const handleCards = createCardsHandler({ config, resolve, logger, telemetry });
@@ -72,18 +85,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const routes = new Map<string, Route>([
     ['/cards', handleCards],
     ['/graphql', (request) => (adminGate(request), explorer.fetch(request))],
+    ['/metrics', createMetricsRoute({ metrics, token: config.metricsToken })],
+    ['/healthz', handleHealthz],
+    ['/readyz', createReadyzRoute(readiness)],
   ]);
 
+  /** Every request counted under its route, or `unmatched`: never the raw path, which a caller controls. */
   async function fetch(request: Request): Promise<Response> {
+    const started = performance.now();
+    const { route, response } = await routeRequest(request);
+    metrics.httpRequest(route, response.status, performance.now() - started);
+    return response;
+  }
+
+  async function routeRequest(request: Request): Promise<{ route: string; response: Response }> {
     const { pathname } = new URL(request.url);
+    const route = routes.get(pathname);
+    const label = route ? pathname : 'unmatched';
     try {
-      const route = routes.get(pathname);
-      if (route) return await route(request);
+      if (route) return { route: label, response: await route(request) };
       throw new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${pathname}: Plain's card endpoint is POST /cards`);
     } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error);
+      if (error instanceof HttpError) return { route: label, response: errorResponse(error) };
       logger.error({ err: error, path: pathname }, 'unhandled error');
-      return errorResponse(new HttpError(500, 'INTERNAL', 'Unexpected error'));
+      return { route: label, response: errorResponse(new HttpError(500, 'INTERNAL', 'Unexpected error')) };
     }
   }
 
@@ -94,7 +119,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sources,
     db,
     logger,
+    metrics,
+    beginShutdown() {
+      shuttingDown = true;
+    },
     async close() {
+      shuttingDown = true;
       if (!overrides.db) db.close();
     },
   };

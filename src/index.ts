@@ -1,16 +1,11 @@
 // The process entry point (`npm start`): the only file that reads process.env.
 import { ConfigError } from './config.ts';
 import { RegistryError } from './registry/registry.ts';
-import { startServer } from './server.ts';
+import { closeOnSignals, startServer } from './server.ts';
 
 try {
-  const running = await startServer(process.env);
-  const stop = (signal: string) => {
-    running.app.logger.info({ signal }, 'shutting down');
-    void running.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // SIGTERM (orchestrators) and SIGINT (Ctrl-C): finish in-flight requests, close the database, exit 0.
+  closeOnSignals(await startServer(process.env));
 } catch (error) {
   if (error instanceof ConfigError || error instanceof RegistryError) {
     process.stderr.write(`cardql cannot start.\n${error.message}\n`);

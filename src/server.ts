@@ -1,21 +1,54 @@
 // The process around the app: config from the environment, node:http on a port, shutdown on signals.
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServerAdapter } from '@whatwg-node/server';
-import { createApp, type App } from './app.ts';
+import { createApp, type App, type AppOverrides } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
-export type RunningServer = { app: App; server: Server; url: string; close(): Promise<void> };
+export type RunningServer = {
+  app: App;
+  server: Server;
+  url: string;
+  /**
+   * Graceful shutdown: /readyz turns 503, the port stops accepting connections, in-flight requests
+   * finish (for at most the deadline + 1 s, after which the remaining connections are cut), then the
+   * database closes. Calling it again returns the same shutdown.
+   */
+  close(): Promise<void>;
+};
 
-/** Loads the config from `env`, builds the app and listens. Throws ConfigError or RegistryError before listening. */
-export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
+/** Plain gives up after 15 s: a request body still arriving by then is not worth waiting for. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Loads the config from `env`, builds the app and listens. Throws ConfigError or RegistryError
+ * before listening. `overrides` replace parts of the app (tests, the soak script).
+ */
+export async function startServer(env: Record<string, string | undefined>, overrides: Omit<AppOverrides, 'logger'> = {}): Promise<RunningServer> {
   const { config, warnings } = loadConfig(env);
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
-  const app = await createApp(config, { logger });
-  const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+  const app = await createApp(config, { ...overrides, logger });
+  app.metrics.collectProcessMetrics();
+  const handle = createServerAdapter((request: Request) => app.fetch(request));
+  const inFlight = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+  const server = createServer((request, response) => {
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      // A keep-alive connection whose last request just ended must not hold the shutdown open.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    if (closing) response.setHeader('connection', 'close');
+    void handle(request, response);
+  });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, app.metrics));
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -25,11 +58,74 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     app,
     server,
     url,
-    async close() {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeIdleConnections();
-      await closed;
-      await app.close();
+    close() {
+      closing ??= drain(config.deadlineMs + 1000);
+      return closing;
     },
   };
+
+  async function drain(graceMs: number): Promise<void> {
+    app.beginShutdown();
+    const pending = inFlight.size;
+    logger.info({ inFlight: pending, graceMs }, 'shutting down: no new connections, finishing in-flight requests');
+    // Responses not yet started tell their client to reconnect elsewhere rather than reuse this connection.
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((resolve) => {
+      timer = setTimeout(() => resolve('grace over'), graceMs);
+    });
+    if ((await Promise.race([closed, graceOver])) === 'grace over') {
+      logger.warn({ unfinished: inFlight.size, graceMs }, 'shutdown grace period over: cutting the remaining connections');
+      server.closeAllConnections();
+      await closed;
+    }
+    clearTimeout(timer);
+    await app.close();
+    logger.info({ finished: pending }, 'shutdown complete');
+  }
+}
+
+/**
+ * Answers what node:http cannot parse (bad request line, conflicting Content-Length, oversized
+ * headers) with the same JSON error shape as the app, instead of Node's bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, metrics: Metrics): void {
+  // Only on a connection that has not started another response; otherwise there is nobody to answer.
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    error: { code: 'MALFORMED_HTTP', message: `Expected an HTTP/1.1 request, received one the HTTP parser rejects (${error.code ?? error.message})` },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  metrics.httpRequest('unparsed', status, 0);
+}
+
+/**
+ * Wires SIGTERM and SIGINT to a graceful `close()`, then exits 0 (1 if closing failed). A second
+ * signal during the shutdown gets Node's default: immediate exit.
+ */
+export function closeOnSignals(running: RunningServer, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+  const stop = (signal: NodeJS.Signals) => {
+    running.app.logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        running.app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.once(signal, stop);
 }

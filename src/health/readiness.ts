@@ -1,0 +1,93 @@
+// Readiness: whether this instance can answer card requests now. Load balancers and probes ask /readyz.
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Source } from '../execution/executor.ts';
+import type { Logger } from '../log.ts';
+import type { Registry } from '../registry/registry.ts';
+
+/** A remote source must answer its readiness check within this, or the instance is not ready. */
+export const SOURCE_READY_TIMEOUT_MS = 2000;
+
+export const Check = z.object({
+  ok: z.boolean(),
+  /** Why the check failed, in words safe to show anyone who can reach the port. */
+  message: z.string().optional(),
+  durationMs: z.number(),
+});
+export type Check = z.infer<typeof Check>;
+
+/** The body of /readyz, 200 or 503: `failing` names every check that did not pass. */
+export const Readiness = z.object({
+  status: z.enum(['ready', 'not ready']),
+  failing: z.array(z.string()),
+  checks: z.record(z.string(), Check),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+export type ReadinessDeps = {
+  db: Database;
+  sources: ReadonlyMap<string, Source>;
+  registry: Registry;
+  /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
+  shuttingDown: () => boolean;
+  logger: Logger;
+  sourceTimeoutMs?: number;
+};
+
+/**
+ * Runs every check concurrently: not shutting down, the database open and answering, at least one
+ * card loaded, and each source that has a `ready` method answering it within the timeout.
+ * Never throws; a check that throws is a failed check, its cause logged.
+ */
+export async function checkReadiness({ db, sources, registry, shuttingDown, logger, sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS }: ReadinessDeps): Promise<Readiness> {
+  const named: Array<[string, Promise<Check>]> = [
+    ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
+    ['database', timed(() => checkDatabase(db))],
+    ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
+  ];
+  for (const source of sources.values()) {
+    const ready = source.ready?.bind(source);
+    if (ready) named.push([`source:${source.name}`, timed(() => checkSource(source.name, ready, sourceTimeoutMs, logger))]);
+  }
+  const checks: Record<string, Check> = {};
+  for (const [name, check] of named) checks[name] = await check;
+  const failing = Object.keys(checks).filter((name) => !checks[name]!.ok);
+  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks };
+}
+
+function checkDatabase(db: Database): string | undefined {
+  if (!db.isOpen()) return 'closed';
+  const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
+  return rows[0]?.ok === 1 ? undefined : `expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`;
+}
+
+async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, logger: Logger): Promise<string | undefined> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    // The race bounds a `ready` that ignores its signal.
+    return await Promise.race([ready(controller.signal).then(() => undefined), timeout]);
+  } catch (error) {
+    // The cause may name internal hosts: logged whole, summarised in the body.
+    logger.warn({ err: error, source: name }, 'source not ready');
+    return 'not reachable (the cause is in the logs)';
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+/** Runs a check, turning a returned reason or a thrown error into a failed `Check`. */
+async function timed(check: () => string | undefined | Promise<string | undefined>): Promise<Check> {
+  const started = performance.now();
+  const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    const failure = await check();
+    return failure === undefined ? { ok: true, durationMs: durationMs() } : { ok: false, message: failure, durationMs: durationMs() };
+  } catch (error) {
+    return { ok: false, message: `failed: ${error instanceof Error ? error.message : String(error)}`, durationMs: durationMs() };
+  }
+}
