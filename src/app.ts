@@ -6,10 +6,11 @@ import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
 import { createLocalSource } from './execution/local.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
-import { createExplorer } from './http/explorer.ts';
+import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createPreview } from './preview/preview-handler.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
 import { createLoaders } from './schema/loaders.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
@@ -89,6 +90,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ['/healthz', handleHealthz],
     ['/readyz', createReadyzRoute(readiness)],
   ]);
+  // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
+  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], customers: sources.get(LOCAL_SOURCE), logger });
+  for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));
 
   /** Every request counted under its route, or `unmatched`: never the raw path, which a caller controls. */
   async function fetch(request: Request): Promise<Response> {

@@ -80,14 +80,14 @@ describe('loading stored cards', () => {
     const problems = await problemsOf({
       'a.graphql': 'query A { customer { age } }',
       'a.ts': MAPPER,
-      'no-mapper.graphql': 'query N { customer { name } }',
+      'no-mapper.graphql': 'query N { customer { name @badge(color: PINK) } }',
       'orphan.ts': MAPPER,
       'bad key.graphql': 'query B { customer { name } }',
     });
     expect(problems).toEqual([
       expect.stringMatching(/^queries\/a\.graphql:1: Cannot query field "age"/),
       expect.stringMatching(/^queries\/bad key\.graphql:1: the file name must be a Plain card key/),
-      expect.stringMatching(/^queries\/no-mapper\.graphql:1: no mapper for card "no-mapper"/),
+      expect.stringMatching(/^queries\/no-mapper\.graphql:1: Value "PINK" does not exist in "CardqlBadgeColor" enum/),
       expect.stringMatching(/^cards\/orphan\.ts:1: mapper without a stored query/),
     ]);
   });

@@ -196,6 +196,15 @@ export type UsageMetric = {
   used: Scalars['Int']['output'];
 };
 
+export type AccountOverviewQueryVariables = Exact<{
+  customerId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  externalId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type AccountOverviewQuery = { __typename?: 'Query', customer: { __typename?: 'Customer', fullName: string, externalId: string, company: { __typename?: 'Company', name: string, domain: string, employeeCount: number } | null, subscription: { __typename?: 'Subscription', status: SubscriptionStatus, currentPeriodEnd: string, cancelAtPeriodEnd: boolean, plan: { __typename?: 'Plan', name: string, tier: PlanTier } } | null, pastDue: Array<{ __typename?: 'Invoice', number: string, totalCents: number, currency: string, dueAt: string, url: string }> } | null };
+
 export type CustomerDetailsQueryVariables = Exact<{
   customerId: Scalars['ID']['input'];
   email: Scalars['String']['input'];

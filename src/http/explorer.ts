@@ -1,7 +1,11 @@
 // GraphiQL (graphql-yoga) over a schema, to explore the data cards are built from. Gated by the caller.
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
+import { HttpError } from './http-error.ts';
 
 export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   schema: GraphQLSchema;
@@ -20,6 +24,7 @@ export function createExplorer<TContext extends Record<string, unknown>>({ schem
     schema,
     graphqlEndpoint: endpoint,
     graphiql: { title },
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     maskedErrors: true,
     context,
@@ -30,4 +35,82 @@ export function createExplorer<TContext extends Record<string, unknown>>({ schem
       error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
     },
   }) as unknown as Explorer;
+}
+
+/** Where cardql serves GraphiQL's own files: GraphiQL must work with no internet access (no CDN). */
+export const GRAPHIQL_ASSETS_PATH = '/graphiql';
+
+type Bytes = Uint8Array<ArrayBuffer>;
+type GraphiQLFile = { name: string; type: string; body: Bytes; gzipped?: Promise<Bytes> };
+type GraphiQLBundle = { version: string; files: Map<string, GraphiQLFile> };
+
+// The bundle is 9 MB of JavaScript that takes ~0.4 s to import: loaded on the first GraphiQL request, not at boot.
+let bundle: Promise<GraphiQLBundle> | undefined;
+const gzipAsync = promisify(gzip);
+const bytes = (buffer: Buffer): Bytes => new Uint8Array(buffer);
+
+function loadGraphiQLBundle(): Promise<GraphiQLBundle> {
+  bundle ??= import('@graphql-yoga/render-graphiql/graphiql').then((m) => {
+    const text = (type: string, name: string, body: string): GraphiQLFile => ({ name, type: `${type}; charset=utf-8`, body: bytes(Buffer.from(body)) });
+    const files = [
+      text('text/javascript', 'yoga-graphiql.js', m.js),
+      text('text/css', 'graphiql.css', m.css),
+      text('text/javascript', 'editor.worker.js', m.editorWorkerService),
+      text('text/javascript', 'json.worker.js', m.jsonWorker),
+      text('text/javascript', 'graphql.worker.js', m.graphqlWorker),
+      { name: 'favicon.ico', type: 'image/x-icon', body: bytes(Buffer.from(m.favicon.slice(m.favicon.indexOf(',') + 1), 'base64')) },
+    ];
+    const version = createHash('sha256').update(m.js).update(m.css).digest('hex').slice(0, 12);
+    return { version, files: new Map(files.map((file) => [file.name, file])) };
+  });
+  return bundle;
+}
+
+/** graphql-yoga's GraphiQL page, its files referenced on cardql under a versioned URL instead of unpkg.com. */
+async function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const { version } = await loadGraphiQLBundle();
+  const url = (name: string) => `${GRAPHIQL_ASSETS_PATH}/${name}?v=${version}`;
+  const workers = { editorWorkerService: url('editor.worker.js'), json: url('json.worker.js'), graphql: url('graphql.worker.js') };
+  // JSON inside <script>: `<` escaped so that no option value can close the script element.
+  const script = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+  const title = (options.title ?? 'GraphiQL').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<link rel="icon" href="${url('favicon.ico')}"><link rel="stylesheet" href="${url('graphiql.css')}"></head>
+<body id="body" class="no-focus-outline"><noscript>You need to enable JavaScript to run GraphiQL.</noscript><div id="root"></div>
+<script>const workers = ${script(workers)}; self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_id, label) => workers[label] };</script>
+<script src="${url('yoga-graphiql.js')}"></script>
+<script>YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${script(options)});</script>
+</body></html>`;
+}
+
+/**
+ * Routes for GraphiQL's files under {@link GRAPHIQL_ASSETS_PATH}, for the app's route table (gate them
+ * like GraphiQL). A request carrying the current `?v=` is cached for good; gzip when the browser takes it.
+ */
+export function graphiqlAssetRoutes(): Map<string, (request: Request) => Promise<Response>> {
+  const names = ['yoga-graphiql.js', 'graphiql.css', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js', 'favicon.ico'];
+  return new Map(
+    names.map((name) => [
+      `${GRAPHIQL_ASSETS_PATH}/${name}`,
+      async (request: Request) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected GET, received ${request.method}`, { allow: 'GET, HEAD' });
+        }
+        const { version, files } = await loadGraphiQLBundle();
+        const file = files.get(name)!;
+        const etag = `"${version}"`;
+        const headers: Record<string, string> = {
+          'content-type': file.type,
+          etag,
+          vary: 'accept-encoding',
+          'cache-control': new URL(request.url).searchParams.get('v') === version ? 'max-age=31536000, immutable' : 'no-cache',
+        };
+        if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+        const gzipOk = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '') && file.type.startsWith('text/');
+        if (!gzipOk) return new Response(request.method === 'HEAD' ? null : file.body, { headers });
+        file.gzipped ??= gzipAsync(file.body).then(bytes);
+        return new Response(request.method === 'HEAD' ? null : await file.gzipped, { headers: { ...headers, 'content-encoding': 'gzip' } });
+      },
+    ]),
+  );
 }

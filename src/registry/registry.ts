@@ -2,10 +2,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
 import type { CardDefinition } from '../mapping/define-card.ts';
+import { declaredSource, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
+import { listQueryFiles } from '../sources/query-files.ts';
 import { checkVariable } from './variables.ts';
 
 /** One card, ready to run: nothing about it is parsed or checked per request. */
@@ -16,6 +19,8 @@ export type RegisteredCard = {
   operationName: string;
   variableNames: string[];
   definition: CardDefinition<unknown>;
+  /** `mapper`: a mapper in the cards folder lays it out; `automatic`: laid out from the shape of the result. */
+  layout: 'mapper' | 'automatic';
 };
 
 export type Registry = ReadonlyMap<string, RegisteredCard>;
@@ -33,19 +38,19 @@ const MAPPER_EXTENSIONS = new Set(['.ts', '.js', '.mjs']);
 /**
  * Reads `queriesDir/<key>.graphql` and `cardsDir/<key>.ts`, checks each query against the schema of
  * its source and each mapper's definition, and throws a `RegistryError` listing all problems.
+ * A query with no mapper is laid out automatically; its layout hints are checked here and stripped
+ * from the document that is executed.
  */
 export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesDir: string; cardsDir: string; sources: ReadonlyMap<string, Source> }): Promise<Registry> {
   const problems: string[] = [];
-  const queryFiles = (await readdir(queriesDir)).filter((file) => file.endsWith('.graphql')).sort();
+  const queryFiles = await listQueryFiles(queriesDir, problems);
   const mapperFiles = new Map(
     (await listOrEmpty(cardsDir))
       .filter((file) => MAPPER_EXTENSIONS.has(extname(file)) && !file.endsWith('.d.ts') && !file.includes('.test.'))
       .map((file) => [basename(file, extname(file)), join(cardsDir, file)]),
   );
   const registry = new Map<string, RegisteredCard>();
-  for (const file of queryFiles) {
-    const key = basename(file, '.graphql');
-    const path = join(queriesDir, file);
+  for (const { key, path, source: folder } of queryFiles) {
     const where = relative(process.cwd(), path);
     const mapperPath = mapperFiles.get(key);
     mapperFiles.delete(key);
@@ -53,18 +58,10 @@ export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesD
       problems.push(`${where}:1: the file name must be a Plain card key: [a-zA-Z0-9_-]+, at most 500 characters`);
       continue;
     }
-    if (!mapperPath) {
-      problems.push(`${where}:1: no mapper for card "${key}": expected ${relative(process.cwd(), join(cardsDir, `${key}.ts`))}`);
-      continue;
-    }
-    const definition = await importDefinition(mapperPath, problems);
-    if (!definition) continue;
-    const source = sources.get(definition.source ?? LOCAL_SOURCE);
-    if (!source) {
-      problems.push(`${relative(process.cwd(), mapperPath)}:1: unknown source "${definition.source}": expected one of ${[...sources.keys()].join(', ')}`);
-      continue;
-    }
-    const card = checkQuery(key, await readFile(path, 'utf8'), where, source, definition, problems);
+    const definition = mapperPath ? await importDefinition(mapperPath, problems) : undefined;
+    if (mapperPath && !definition) continue;
+    const mapper = mapperPath && definition ? { definition, where: relative(process.cwd(), mapperPath) } : undefined;
+    const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems);
     if (card) registry.set(key, card);
   }
   for (const [key, mapperPath] of mapperFiles) {
@@ -74,7 +71,17 @@ export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesD
   return registry;
 }
 
-function checkQuery(key: string, text: string, where: string, source: Source, definition: CardDefinition<unknown>, problems: string[]): RegisteredCard | undefined {
+type Mapper = { definition: CardDefinition<unknown>; where: string };
+
+function checkQuery(
+  key: string,
+  text: string,
+  where: string,
+  sources: ReadonlyMap<string, Source>,
+  folder: string,
+  mapper: Mapper | undefined,
+  problems: string[],
+): RegisteredCard | undefined {
   let document: DocumentNode;
   try {
     document = parse(text);
@@ -93,19 +100,55 @@ function checkQuery(key: string, text: string, where: string, source: Source, de
     problems.push(`${where}:${line}: expected a named query operation, found ${operation.name ? `a ${operation.operation}` : 'an anonymous operation'}`);
     return undefined;
   }
+  // The query's folder chooses its source (docs/remote-sources.md); a mapper's `source` or
+  // `@card(source: "...")` may repeat that choice, and must then agree with it.
+  const declared = declaredSource(operation);
+  const named = mapper?.definition.source ?? declared?.name;
+  if (named !== undefined && named !== folder) {
+    const at = mapper?.definition.source !== undefined ? `${mapper.where}:1` : `${where}:${declared?.line ?? line}`;
+    const expected = named === LOCAL_SOURCE ? `${key}.graphql at the top of the queries folder` : `${named}/${key}.graphql in the queries folder`;
+    problems.push(
+      sources.has(named)
+        ? `${at}: source "${named}" disagrees with the folder of ${where} (source "${folder}"): a card runs on the source its folder names: expected ${expected}`
+        : `${at}: unknown source "${named}": expected one of ${[...sources.keys()].join(', ')}`,
+    );
+    return undefined;
+  }
+  const source = sources.get(folder);
+  if (!source) {
+    const remote = [...sources.keys()].filter((name) => name !== LOCAL_SOURCE);
+    problems.push(`${where}:1: the folder "${folder}" names no declared source: expected one of ${remote.length > 0 ? remote.join(', ') : '(none declared)'}, declared in the file CARDQL_SOURCES points at`);
+    return undefined;
+  }
   const before = problems.length;
-  for (const error of validate(source.schema, document)) problems.push(located(where, error, ` (source "${source.name}")`));
+  let hinted: GraphQLSchema;
+  try {
+    hinted = withHints(source.schema);
+  } catch (error) {
+    problems.push(located(where, error, ` (source "${source.name}" clashes with cardql's layout hints)`));
+    return undefined;
+  }
+  // Validated as written, hints included; then the hints are read, and stripped from what runs.
+  for (const error of validate(hinted, document)) problems.push(located(where, error, ` (source "${source.name}")`));
   for (const variable of operation.variableDefinitions ?? []) {
     for (const message of checkVariable(variable, source.schema)) problems.push(`${where}:${variable.loc?.startToken.line ?? line}: ${message}`);
   }
   if (problems.length > before) return undefined;
+  const own = ownHints(source.schema);
+  const hintProblems: HintProblem[] = mapper ? hintsIgnoredByMapper(document, own, mapper.where) : [];
+  const definition = mapper?.definition ?? automaticCard(source.schema, document, own, hintProblems);
+  for (const problem of hintProblems) problems.push(`${where}:${problem.line}: ${problem.message}`);
+  const executable = stripHints(document, own);
+  for (const error of validate(source.schema, executable)) problems.push(located(where, error, ` (source "${source.name}", hints stripped)`));
+  if (problems.length > before) return undefined;
   return {
     key,
     source: source.name,
-    document,
+    document: executable,
     operationName: operation.name.value,
     variableNames: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
     definition,
+    layout: mapper ? 'mapper' : 'automatic',
   };
 }
 

@@ -1,0 +1,133 @@
+// /preview: the page, its files, and the JSON endpoint that runs the real card pipeline for it.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DEMO_CUSTOMERS } from '../db/seed-demo.ts';
+import type { Source } from '../execution/executor.ts';
+import { HttpError } from '../http/http-error.ts';
+import { assertJsonContentType, describeIssues } from '../http/parse-cards-request.ts';
+import { readBody } from '../http/read-body.ts';
+import { json } from '../http/respond.ts';
+import type { Logger } from '../log.ts';
+import type { CardsRequest } from '../plain/cards-request.ts';
+import { isFailure, type CardResult } from '../resolve/card-result.ts';
+import type { Resolution } from '../resolve/resolve-cards.ts';
+import { findCustomer } from './find-customer.ts';
+import { renderPreviewPage } from './page.ts';
+import { PreviewRequest, type PreviewCard, type PreviewResponse } from './preview-request.ts';
+import { renderComponents } from './render-components.ts';
+
+export type PreviewDeps = {
+  /** The card pipeline, exactly as `POST /cards` runs it. */
+  resolve: (request: CardsRequest, scope: { requestId: string }) => Promise<Resolution>;
+  /** Keys offered on the page. */
+  cardKeys: () => string[];
+  /** Where customers are looked up to fill in the identifiers an author did not type (the in-process source). */
+  customers: Source | undefined;
+  logger: Logger;
+};
+
+type Route = (request: Request) => Promise<Response> | Response;
+
+/** A preview request is a few hundred bytes; the limit only stops accidents. */
+const MAX_PREVIEW_BODY = 64 * 1024;
+
+// The page may load only what cardql serves: no CDN, no inline script, nothing framed.
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const CLIENT_FILES = [
+  { name: 'preview.js', type: 'text/javascript; charset=utf-8' },
+  { name: 'preview.css', type: 'text/css; charset=utf-8' },
+  { name: 'plain.css', type: 'text/css; charset=utf-8' },
+].map((file) => ({ ...file, body: readFileSync(new URL(`./client/${file.name}`, import.meta.url), 'utf8') }));
+
+/** The routes of the preview, for the app's route table; the caller gates them like GraphiQL. */
+export function createPreview({ resolve, cardKeys, customers, logger }: PreviewDeps): Map<string, Route> {
+  const version = createHash('sha256').update(CLIENT_FILES.map((f) => f.body).join('\0')).digest('hex').slice(0, 12);
+  const routes = new Map<string, Route>();
+
+  routes.set('/preview', (request) => {
+    allow(request, 'GET');
+    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails: Object.values(DEMO_CUSTOMERS).map((c) => c.email), assetVersion: version });
+    return new Response(request.method === 'HEAD' ? null : page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS } });
+  });
+
+  for (const file of CLIENT_FILES) {
+    routes.set(`/preview/${file.name}`, (request) => {
+      allow(request, 'GET');
+      const etag = `"${version}"`;
+      const headers = { 'content-type': file.type, etag, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+      if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+      return new Response(request.method === 'HEAD' ? null : file.body, { headers });
+    });
+  }
+
+  routes.set('/preview/api/cards', async (request) => {
+    allow(request, 'POST');
+    assertJsonContentType(request.headers.get('content-type'));
+    const preview = parsePreviewRequest(await readBody(request, MAX_PREVIEW_BODY));
+    const { customer, found } = await findCustomer(customers, preview.customer);
+    const cardsRequest: CardsRequest = {
+      cardKeys: preview.cardKeys,
+      customer,
+      thread: preview.threadId ? { id: preview.threadId, externalId: null } : null,
+      tenant: preview.tenantId ? { id: preview.tenantId, externalId: null } : null,
+    };
+    const requestId = randomUUID();
+    const { results, unknownKeys } = await resolve(cardsRequest, { requestId });
+    // Like POST /cards: a failed card's reference is in the logs with its cause; the customer never is.
+    const log = logger.child({ requestId });
+    for (const result of results) {
+      if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'preview card failed');
+    }
+    log.info({ keys: preview.cardKeys, unknownKeys, cards: results.map(({ key, outcome, durationMs }) => ({ key, outcome, durationMs })) }, 'preview request');
+    const body: PreviewResponse = { request: cardsRequest, customerFound: found, cards: results.map(toPreviewCard), unknownKeys };
+    return json(body, 200, { 'cache-control': 'no-store', 'x-request-id': requestId });
+  });
+
+  return routes;
+}
+
+/** What the page shows of one card: Plain's card, its rendering, and for a failure the cause. */
+export function toPreviewCard(result: CardResult): PreviewCard {
+  const { key, outcome, durationMs, card } = result;
+  return {
+    key,
+    outcome,
+    durationMs,
+    timeToLiveSeconds: card.timeToLiveSeconds ?? null,
+    components: card.components,
+    html: card.components === null ? null : renderComponents(card.components),
+    bytes: Buffer.byteLength(JSON.stringify(card)),
+    reference: result.reference ?? null,
+    error: isFailure(result) ? describeCause(result.cause) : null,
+  };
+}
+
+function parsePreviewRequest(body: Uint8Array): PreviewRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, 'MALFORMED_JSON', `Expected a JSON body, received one that does not parse: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = PreviewRequest.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', `Expected a preview request: ${describeIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+function allow(request: Request, method: 'GET' | 'POST'): void {
+  if (request.method === method || (method === 'GET' && request.method === 'HEAD')) return;
+  const allowed = method === 'GET' ? 'GET, HEAD' : 'POST';
+  throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected ${method}, received ${request.method}`, { allow: allowed });
+}
+
+/** The cause's message only (no stack): enough for an author to find the problem. */
+function describeCause(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.length > 2000 ? `${message.slice(0, 1999)}…` : message;
+}
