@@ -13,7 +13,10 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   let size = 0;
   const reader = request.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // The client went away mid-body (node:http aborts the stream): its fault, not a crash of ours.
+      throw new HttpError(400, 'INCOMPLETE_BODY', `Expected the whole body, received ${size} bytes before the connection broke off`);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

@@ -1,0 +1,119 @@
+// Fuzzing over real HTTP on loopback (the real server.ts): what node:http itself rejects is answered in JSON too.
+import { connect } from 'node:net';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sign } from '../src/http/verify.ts';
+import { CardsResponse } from '../src/plain/cards-response.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { ALEX } from './support/app.ts';
+
+const SECRET = 'fuzz-http-secret';
+const ANSWER_WITHIN_MS = 5_000;
+
+const ErrorBody = z.object({ error: z.object({ code: z.string().regex(/^[A-Z_]+$/), message: z.string().min(1) }) }).strict();
+
+let running: RunningServer;
+let port: number;
+beforeAll(async () => {
+  running = await startServer({ NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: ':memory:', CARDQL_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent' });
+  port = Number(new URL(running.url).port);
+});
+afterAll(() => running.close());
+
+/** The raw bytes cardql writes back on one connection, until it closes it or `ANSWER_WITHIN_MS` passes. */
+function rawExchange(bytes: string | Buffer, { end = true }: { end?: boolean } = {}): Promise<{ status: number; body: string } | 'no answer'> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${ANSWER_WITHIN_MS} ms`));
+    }, ANSWER_WITHIN_MS);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      resolve(status ? { status: Number(status[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) } : 'no answer');
+    });
+    socket.write(bytes, () => (end ? socket.end() : undefined));
+  });
+}
+
+function cardsRequest(body: string, extra = ''): string {
+  return `POST /cards HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nPlain-Request-Signature: ${sign(body, SECRET)}\r\n${extra}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+const validBody = JSON.stringify({ cardKeys: ['usage'], customer: ALEX });
+
+describe('over real HTTP, what the HTTP parser rejects', () => {
+  it.each<[string, number, string]>([
+    ['a request line that is not HTTP', 400, 'HELLO WORLD\r\n\r\n'],
+    ['two different Content-Lengths', 400, cardsRequest(validBody, 'Content-Length: 3\r\n')],
+    ['Content-Length and chunked together', 400, cardsRequest(validBody, 'Transfer-Encoding: chunked\r\n')],
+    ['a broken chunked body', 400, 'POST /cards HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
+    ['a header line without a colon', 400, 'POST /cards HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n'],
+    ['headers of 100 KB', 431, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`],
+    ['a NUL byte in a header value', 400, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0000b\r\n\r\n'],
+  ])('answers %s with %i and the JSON error body', async (_what, expected, bytes) => {
+    const answer = await rawExchange(bytes);
+    expect(answer).not.toBe('no answer');
+    const { status, body } = answer as { status: number; body: string };
+    expect(status).toBe(expected);
+    expect(ErrorBody.parse(JSON.parse(body)).error.code).toBe('MALFORMED_HTTP');
+  });
+
+  it('counts those answers in the metrics under route="unparsed", and no 5xx anywhere', async () => {
+    await rawExchange('HELLO WORLD\r\n\r\n');
+    const text = await (await fetch(`${running.url}/metrics`)).text();
+    expect(text).toMatch(/^cardql_http_requests_total\{route="unparsed",status="400"\} [1-9]/m);
+    expect(text).not.toMatch(/^cardql_http_requests_total\{[^}]*status="5\d\d"\}/m);
+  });
+
+  it('answers 400 to a body cut off by the client, counts the request as a 400 rather than a crash, and keeps serving', async () => {
+    const cardsCount = (text: string, status: string) =>
+      Number(new RegExp(`^cardql_http_requests_total\\{route="/cards",status="${status}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const scrape = async () => (await fetch(`${running.url}/metrics`)).text();
+    const before = cardsCount(await scrape(), '400');
+    const full = cardsRequest(validBody);
+    const answer = await rawExchange(full.slice(0, full.length - 10));
+    expect(answer).toMatchObject({ status: 400 });
+    // The app sees the same request as a body stream that broke off: it must count it as a client error.
+    let text = await scrape();
+    for (let attempt = 0; attempt < 40 && cardsCount(text, '400') === before; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = await scrape();
+    }
+    expect(cardsCount(text, '400')).toBe(before + 1);
+    expect(cardsCount(text, '500')).toBe(0);
+    expect((await rawExchange(cardsRequest(validBody))) as { status: number }).toMatchObject({ status: 200 });
+  });
+});
+
+describe('over real HTTP, any body and headers', () => {
+  it('answers with a 4xx JSON error or a valid 200', async () => {
+    const header = fc.tuple(
+      fc.constantFrom('content-type', 'plain-request-signature', 'plain-workspace-id', 'authorization', 'x-anything'),
+      fc.stringMatching(/^[\x21-\x7e]{0,80}$/),
+    );
+    const body = fc.oneof(fc.constant(validBody), fc.jsonValue().map((v) => JSON.stringify(v) ?? ''), fc.string({ unit: 'binary', maxLength: 300 }));
+    await fc.assert(
+      fc.asyncProperty(body, fc.array(header, { maxLength: 4 }), fc.boolean(), async (text, headers, signed) => {
+        const all = new Headers({ 'content-type': 'application/json' });
+        if (signed) all.set('plain-request-signature', sign(text, SECRET));
+        for (const [name, value] of headers) all.append(name, value);
+        const response = await fetch(`${running.url}/cards`, { method: 'POST', headers: all, body: text, signal: AbortSignal.timeout(ANSWER_WITHIN_MS) });
+        const json: unknown = await response.json();
+        if (response.status === 200) CardsResponse.parse(json);
+        else {
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          ErrorBody.parse(json);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
