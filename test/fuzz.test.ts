@@ -25,7 +25,7 @@ type Send = { body?: Uint8Array | string; method?: string; path?: string; header
 
 /** Builds the request Plain would send (JSON, bearer token, signature over the exact bytes), with the given parts replaced. */
 function request({ body = '', method = 'POST', path = '/cards', headers, sign: signed = true }: Send): Request {
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const bytes = new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body);
   const all = new Headers();
   const given = headers ?? [['content-type', 'application/json']];
   for (const [name, value] of given) all.append(name, value);
