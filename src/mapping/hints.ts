@@ -131,6 +131,16 @@ export function hintDirectives(document: DocumentNode, own: ReadonlySet<string>)
   return found;
 }
 
+/**
+ * What to add to a GraphQL validation message about a hint, so that it says what was expected:
+ * the hints there are, or the colours Plain has. Empty for other messages.
+ */
+export function hintAdvice(message: string): string {
+  if (/^Unknown directive "@/.test(message)) return ` Layout hints are ${HINT_DIRECTIVES.map((d) => `@${d.name}`).join(', ')} (docs/authoring.md).`;
+  if (message.includes(`"${badgeColor.name}"`)) return ` Badge colours are ${BadgeColor.options.join(', ')}.`;
+  return '';
+}
+
 /** A hint problem at the line of the node it is about. */
 export type HintProblem = { line: number; message: string };
 

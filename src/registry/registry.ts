@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
 import type { CardDefinition } from '../mapping/define-card.ts';
-import { declaredSource, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
+import { declaredSource, hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
 import { listQueryFiles } from '../sources/query-files.ts';
@@ -129,7 +129,7 @@ function checkQuery(
     return undefined;
   }
   // Validated as written, hints included; then the hints are read, and stripped from what runs.
-  for (const error of validate(hinted, document)) problems.push(located(where, error, ` (source "${source.name}")`));
+  for (const error of validate(hinted, document)) problems.push(located(where, error, `${hintAdvice(error.message)} (source "${source.name}")`));
   for (const variable of operation.variableDefinitions ?? []) {
     for (const message of checkVariable(variable, source.schema)) problems.push(`${where}:${variable.loc?.startToken.line ?? line}: ${message}`);
   }
