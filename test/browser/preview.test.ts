@@ -122,6 +122,7 @@ describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium'
       height: '24px',
     });
     expect(await styleOf(badge.locator('.pc-badge-dot'), ['background-color', 'width', 'height'])).toEqual({ 'background-color': rgb(dot), width: '8px', height: '8px' });
+    expect(await styleOf(badge.locator('.pc-badge-label'), ['font-size'])).toEqual({ 'font-size': '13px' });
     const [dotBox, labelBox] = [await box(badge.locator('.pc-badge-dot')), await box(badge.locator('.pc-badge-label'))];
     expect(dotBox.right).toBeLessThan(labelBox.x);
   });
@@ -287,6 +288,27 @@ describe.skipIf(skipBrowserTests)('the preview of a card using every component i
     expect(await hidden.getAttribute('data-outcome')).toBe('no-data');
     expect(await hidden.locator('.hidden-note').innerText()).toContain('components: null');
     expect(await hidden.locator('[data-fact="ttl"]').innerText()).toMatch(/^null/);
+  });
+
+  it('says what is missing when the form names no customer, and runs nothing', async () => {
+    const fresh = await browser.context.newPage();
+    let calls = 0;
+    fresh.on('request', (request) => void (request.url().endsWith('/preview/api/cards') && calls++));
+    await fresh.goto(`${served.url}/preview`);
+    await fresh.getByRole('button', { name: 'Load cards' }).click();
+    expect(await fresh.locator('#form-error').innerText()).toBe('Enter the customer’s email, external id or Plain customer id.');
+    expect(calls).toBe(0);
+    await fresh.close();
+  });
+
+  it('keeps the form in the URL fragment, so that a reload shows the same cards', async () => {
+    const fresh = await browser.context.newPage();
+    await fresh.goto(`${served.url}/preview#externalId=${ALEX.externalId}&cards=hidden,broken`);
+    await fresh.locator('.preview-card').nth(1).waitFor();
+    expect(await fresh.getByLabel('External id').inputValue()).toBe(ALEX.externalId);
+    expect(await fresh.locator('.preview-card').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-key')))).toEqual(['broken', 'hidden']);
+    expect(await fresh.locator('input[name="cardKeys"]:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual(['broken', 'hidden']);
+    await fresh.close();
   });
 
   it('fetched nothing from outside cardql and logged no error', () => {
