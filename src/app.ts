@@ -4,6 +4,9 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
 import { createLocalSource } from './execution/local.ts';
+import { checkDrift } from './sources/drift.ts';
+import { forwardToSource } from './sources/remote-explorer.ts';
+import { createRemoteSources } from './sources/remote-sources.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
@@ -62,11 +65,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
+  const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
+  // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
+  const remoteSources = createRemoteSources(config.sources, { telemetry });
+  for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
+  await checkDrift({ sources: remoteSources, registry, logger });
 
-  const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   let shuttingDown = false;
   const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
@@ -90,6 +97,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ['/healthz', handleHealthz],
     ['/readyz', createReadyzRoute(readiness)],
   ]);
+  // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
+  for (const source of remoteSources) {
+    const endpoint = `/graphql/${source.name}`;
+    const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)] });
+    routes.set(endpoint, (request) => (adminGate(request), remote.fetch(request)));
+  }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
   const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], customers: sources.get(LOCAL_SOURCE), logger });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
 import { HttpError } from './http-error.ts';
 
@@ -15,13 +15,16 @@ export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   /** Builds the context of one explorer request, e.g. fresh DataLoaders. */
   context: () => TContext;
   logger: Logger;
+  /** graphql-yoga plugins, e.g. one that sends operations to a remote source instead of executing them here. */
+  plugins?: Plugin[];
 };
 
 export type Explorer = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
 
-export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger }: ExplorerOptions<TContext>): Explorer {
+export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [] }: ExplorerOptions<TContext>): Explorer {
   return createYoga({
     schema,
+    plugins,
     graphqlEndpoint: endpoint,
     graphiql: { title },
     renderGraphiQL: renderOfflineGraphiQL,

@@ -1,0 +1,147 @@
+// One GraphQL operation to a remote source over HTTP (graphql-request): timeout, at most one retry, the answer checked. Never throws.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import type { RemoteSourceConfig } from '../sources/declaration.ts';
+import type { Telemetry } from '../telemetry.ts';
+import type { RequestScope } from './executor.ts';
+import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
+
+export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
+
+/** Sends one operation for one Plain request; every failure comes back as `errors` without a path. */
+export type Transport = (operation: Operation, scope: RequestScope) => Promise<ExecutionResult>;
+
+export type TransportOptions = {
+  config: Pick<RemoteSourceConfig, 'name' | 'url' | 'headers' | 'timeoutMs' | 'forwardWorkspaceId' | 'forwardRequestId'>;
+  telemetry: Pick<Telemetry, 'upstreamRequest'>;
+  /** Default: Node's global fetch, whose undici agent keeps connections alive. */
+  fetch?: typeof globalThis.fetch;
+};
+
+/** Pause before a retry when the source gave no Retry-After. */
+const RETRY_DELAY_MS = 25;
+/** A retry is only worth sending when at least this much of the deadline is left after the pause. */
+const MIN_RETRY_BUDGET_MS = 50;
+const JSON_TYPES = /application\/(graphql-response\+)?json/i;
+
+/** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
+type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number };
+
+export function createTransport({ config, telemetry, fetch = globalThis.fetch }: TransportOptions): Transport {
+  const printed = new WeakMap<DocumentNode, string>();
+  const textOf = (document: DocumentNode) => {
+    let text = printed.get(document);
+    if (text === undefined) printed.set(document, (text = print(document)));
+    return text;
+  };
+
+  async function attempt(number: number, operation: Operation, scope: RequestScope): Promise<Attempt> {
+    const left = timeLeft(scope);
+    if (left <= 0 || scope.signal.aborted) return { failure: `the request's deadline passed before source "${config.name}" was called`, retriable: false };
+    const controller = new AbortController();
+    // Our own timer only when the source's timeout comes first: at the deadline the card is the
+    // pipeline's to time out (a timeout card), and scope.signal then aborts this attempt.
+    const timer = config.timeoutMs < left ? setTimeout(() => controller.abort(), config.timeoutMs) : undefined;
+    const stop = () => controller.abort();
+    scope.signal.addEventListener('abort', stop, { once: true });
+    let response: Response | undefined;
+    const started = performance.now();
+    const client = new GraphQLClient(config.url, {
+      fetch: async (input, init) => (response = await fetch(input, init)),
+      headers: headersFor(config, scope),
+      errorPolicy: 'all',
+      // The document has one operation, named in its text: sparing graphql-request a parse of it.
+      excludeOperationName: true,
+      jsonSerializer: { stringify: JSON.stringify, parse: parseUpstreamResponse },
+    });
+    try {
+      const answer = await client.rawRequest<Record<string, unknown>>({ query: textOf(operation.document), variables: operation.variables, signal: controller.signal });
+      return { result: { data: answer.data, ...(answer.errors && { errors: (answer.errors as unknown as UpstreamError[]).map(toGraphQLError) }) } };
+    } catch (error) {
+      if (error instanceof ClientError) return httpFailure(config.name, error);
+      if (controller.signal.aborted) {
+        return scope.signal.aborted
+          ? { failure: `the request's deadline passed while waiting for source "${config.name}"`, retriable: false }
+          : { failure: `source "${config.name}" did not answer within its ${config.timeoutMs} ms timeout`, retriable: false };
+      }
+      if (error instanceof UpstreamResponseError) return { failure: `source "${config.name}" answered HTTP ${response?.status}: ${error.message}`, retriable: false };
+      if (response) {
+        // graphql-request could not read a 2xx body it was not given as JSON.
+        const type = response.headers.get('content-type') ?? 'no content-type';
+        const why = JSON_TYPES.test(type) ? describe(error) : `expected a JSON body (application/json or application/graphql-response+json), received ${type}`;
+        return { failure: `source "${config.name}" answered HTTP ${response.status}: ${why}`, retriable: false };
+      }
+      return { failure: `source "${config.name}" could not be reached: ${describe(error)}`, retriable: true };
+    } finally {
+      clearTimeout(timer);
+      scope.signal.removeEventListener('abort', stop);
+      telemetry.upstreamRequest({ source: config.name, status: response?.status ?? 'network', durationMs: Math.round((performance.now() - started) * 10) / 10, attempt: number });
+    }
+  }
+
+  return async function send(operation, scope) {
+    try {
+      const first = await attempt(1, operation, scope);
+      if ('result' in first) return first.result;
+      const pause = first.retryAfterMs ?? RETRY_DELAY_MS;
+      if (!first.retriable) return failed(first.failure);
+      if (timeLeft(scope) - pause < MIN_RETRY_BUDGET_MS) return failed(`${first.failure} (not retried: the deadline leaves no room)`);
+      await sleep(pause, undefined, { signal: scope.signal }).catch(() => undefined);
+      const second = await attempt(2, operation, scope);
+      if ('result' in second) return second.result;
+      return failed(`${second.failure} (after a retry; first attempt: ${first.failure})`);
+    } catch (error) {
+      // Nothing above should throw; if it does, the card still fails as a value.
+      return failed(`source "${config.name}": ${describe(error)}`);
+    }
+  };
+}
+
+function timeLeft(scope: RequestScope): number {
+  return scope.deadlineAt === undefined ? Number.POSITIVE_INFINITY : scope.deadlineAt - performance.now();
+}
+
+function headersFor(config: TransportOptions['config'], scope: RequestScope): Record<string, string> {
+  return {
+    'user-agent': 'cardql',
+    ...config.headers.values(),
+    ...(config.forwardWorkspaceId && scope.workspaceId !== null && { 'plain-workspace-id': scope.workspaceId }),
+    ...(config.forwardRequestId && { 'x-request-id': scope.requestId }),
+  };
+}
+
+/** A non-2xx answer: retriable for 5xx and 429 (after Retry-After, when it says so). Never the client's own message: it holds the variables. */
+function httpFailure(source: string, error: ClientError): Attempt {
+  const { status, errors, headers } = error.response;
+  const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined)?.message : undefined;
+  const failure = `source "${source}" answered HTTP ${status}${typeof first === 'string' ? `: ${first}` : ''}`;
+  const retriable = status >= 500 || status === 429;
+  const retryAfterMs = retryAfter(headers?.get('retry-after') ?? null);
+  return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+function retryAfter(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function toGraphQLError({ message, path, extensions }: UpstreamError): GraphQLError {
+  return new GraphQLError(message, { path: path ?? undefined, extensions: extensions ?? undefined });
+}
+
+function failed(message: string): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_FAILED' } })] };
+}
+
+/** An error's message and, for fetch's "fetch failed", the system error under it (ECONNREFUSED…). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+  return detail ? `${error.message} (${detail})` : error.message;
+}

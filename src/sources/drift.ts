@@ -1,0 +1,45 @@
+// At startup: when a source is reachable, compare its live schema with the pinned one, and warn about stored queries it breaks.
+import { findBreakingChanges, validate } from 'graphql';
+import type { RemoteSource } from '../execution/remote.ts';
+import type { Logger } from '../log.ts';
+import type { Registry } from '../registry/registry.ts';
+import { fetchLiveSchema } from './live-schema.ts';
+
+/** Long enough for a healthy source, short enough that a down one barely delays startup. */
+export const DRIFT_CHECK_TIMEOUT_MS = 2000;
+
+export type DriftReport =
+  | { source: string; status: 'unreachable'; reason: string }
+  | { source: string; status: 'checked'; breakingChanges: string[]; brokenCards: Array<{ key: string; problems: string[] }> };
+
+/**
+ * Checks every remote source concurrently; never throws and never stops the boot (the pinned schema
+ * is the contract; drift is news for whoever operates the source). Logs a warning per stored query
+ * that the live schema would reject, and the breaking changes that no stored query uses at info.
+ */
+export async function checkDrift({ sources, registry, logger, timeoutMs = DRIFT_CHECK_TIMEOUT_MS }: { sources: readonly RemoteSource[]; registry: Registry; logger: Logger; timeoutMs?: number }): Promise<DriftReport[]> {
+  return Promise.all(
+    sources.map(async (source): Promise<DriftReport> => {
+      let live;
+      try {
+        live = await fetchLiveSchema(source.config, AbortSignal.timeout(Math.min(timeoutMs, source.config.timeoutMs)));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.warn({ source: source.name, reason }, 'remote source not reachable at startup: its live schema was not checked, and its cards fail until it answers');
+        return { source: source.name, status: 'unreachable', reason };
+      }
+      const breakingChanges = findBreakingChanges(source.schema, live).map((change) => change.description);
+      const brokenCards = [...registry.values()]
+        .filter((card) => card.source === source.name)
+        .map((card) => ({ key: card.key, problems: validate(live, card.document).map((error) => error.message) }))
+        .filter((card) => card.problems.length > 0);
+      for (const card of brokenCards) {
+        logger.warn({ source: source.name, card: card.key, problems: card.problems }, 'the live schema of a remote source breaks a stored query: this card will fail; update the query, or the source');
+      }
+      if (breakingChanges.length > 0 && brokenCards.length === 0) {
+        logger.info({ source: source.name, breakingChanges }, 'the live schema drifted from the pinned one, in ways no stored query uses: run npm run schema:pull');
+      }
+      return { source: source.name, status: 'checked', breakingChanges, brokenCards };
+    }),
+  );
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.ts';
+import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
+import { resolvers } from '../src/schema/resolvers.ts';
+import type { UpstreamRequestEvent } from '../src/telemetry.ts';
+import { ALEX, cardsBody, createTestApp, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
+import { cardsLayout, cardTraffic, DEMO_SCHEMA, refusedUrl, sourcesFile, startScriptedUpstream, startYogaUpstream, type Script, type TestUpstream } from './support/remote.ts';
+
+const DEADLINE_MS = 300;
+/** How late after the deadline a response may leave: scheduling on a busy 2-core machine, not work. */
+const SLACK_MS = 100;
+const REMOTE = ['usage', 'plan-details'];
+const LOCAL = ['customer-details'];
+
+let db: Database;
+beforeAll(() => {
+  db = seededDatabase();
+});
+afterAll(() => db.close());
+
+const running: Array<{ close(): Promise<void> }> = [];
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.close()));
+});
+
+/** An app with REMOTE on the source `demo` at `url` and LOCAL in-process, on a 300 ms deadline. */
+async function appOn(url: string, source: Record<string, unknown> = {}) {
+  const events: UpstreamRequestEvent[] = [];
+  const layout = cardsLayout({ remote: REMOTE, local: LOCAL });
+  const app = await createTestApp(
+    {
+      CARDQL_SOURCES: sourcesFile({ demo: { url, schema: DEMO_SCHEMA, ...source } }),
+      CARDQL_QUERIES_DIR: layout.queriesDir,
+      CARDQL_CARDS_DIR: layout.cardsDir,
+      CARDQL_DEADLINE_MS: String(DEADLINE_MS),
+    },
+    { db, telemetry: { cardsRequest() {}, upstreamRequest: (event) => void events.push(event) } },
+  );
+  running.push(app);
+  return { app, events };
+}
+
+async function upstreamWith(script: Script): Promise<TestUpstream> {
+  const upstream = await startScriptedUpstream(script, db);
+  running.push(upstream);
+  return upstream;
+}
+
+async function post(app: TestApp, keys = [...LOCAL, ...REMOTE]) {
+  const started = performance.now();
+  const response = await app.fetch(plainRequest(cardsBody(keys)));
+  const ms = performance.now() - started;
+  const json = await response.json();
+  return { status: response.status, ms, json, cards: response.status === 200 ? CardsResponse.parse(json).cards : [] };
+}
+
+const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
+  void response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+const ERROR_TEXT = /^This card couldn't be loaded\. Reference: [0-9a-f]{8}$/;
+const TIMEOUT_TEXT = /^This card took too long to load\. Reference: [0-9a-f]{8}$/;
+const textOf = (card: Card | undefined) => (card?.components?.[0] as { componentText?: { text: string } } | undefined)?.componentText?.text;
+
+/** The cause logged for a failed card, found by the reference its error card shows. */
+function causeOf(app: TestApp, card: Card | undefined): string {
+  const reference = /Reference: ([0-9a-f]{8})/.exec(textOf(card) ?? '')?.[1];
+  const line = app.logs().find((l) => l.msg === 'card failed' && l.reference === reference);
+  return String((line?.err as { message?: string } | undefined)?.message);
+}
+
+describe('a remote source that fails: its cards become error cards beside healthy ones, within the deadline', () => {
+  it.each<[string, () => Promise<string>, { cause: RegExp; attempts: number; source?: Record<string, unknown> }]>([
+    ['refuses connections', refusedUrl, { cause: /could not be reached: fetch failed \(ECONNREFUSED\).*after a retry/, attempts: 2 }],
+    ['answers 500, twice', async () => (await upstreamWith((res) => json(res, 500, { errors: [{ message: 'database down' }] }))).url, { cause: /answered HTTP 500: database down \(after a retry/, attempts: 2 }],
+    ['answers a 502 HTML page', async () => (await upstreamWith((res) => void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>'))).url, { cause: /answered HTTP 502/, attempts: 2 }],
+    ['answers 429 with a Retry-After beyond the deadline', async () => (await upstreamWith((res) => json(res, 429, {}, { 'retry-after': '30' }))).url, { cause: /HTTP 429 \(not retried: the deadline leaves no room\)/, attempts: 1 }],
+    ['answers invalid JSON', async () => (await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": {"_v0_customer": '))).url, { cause: /answered HTTP 200: expected a JSON GraphQL response, received a body that is not JSON/, attempts: 1 }],
+    ['answers an HTML page with 200', async () => (await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Login</html>'))).url, { cause: /expected a JSON body \(application\/json or application\/graphql-response\+json\), received text\/html/, attempts: 1 }],
+    ['answers JSON that is not a GraphQL response', async () => (await upstreamWith((res) => json(res, 200, { data: 'alex@grocery.co' }))).url, { cause: /expected a GraphQL response \{ data\?, errors\? \}, received \{ data: string \}/, attempts: 1 }],
+    ['is slower than its own timeout', async () => (await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: {} }), 2_000).unref())).url, { cause: /did not answer within its 100 ms timeout/, attempts: 1, source: { timeoutMs: 100 } }],
+  ])('when it %s', async (_what, urlOf, { cause, attempts, source }) => {
+    const { app, events } = await appOn(await urlOf(), source);
+    const { status, ms, cards } = await post(app);
+    expect(status).toBe(200);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(cards.map((card) => card.key)).toEqual([...LOCAL, ...REMOTE]);
+    expect(JSON.stringify(cards[0])).toContain('Alex Johnson');
+    for (const card of cards.slice(1)) {
+      expect(card.timeToLiveSeconds).toBe(15);
+      expect(textOf(card)).toMatch(ERROR_TEXT);
+      expect(causeOf(app, card)).toMatch(cause);
+    }
+    // One merged operation per attempt, for both remote cards.
+    expect(events.map((e) => e.attempt)).toEqual(attempts === 2 ? [1, 2] : [1]);
+    expect(app.rawLogs()).not.toContain(ALEX.email);
+  });
+
+  it('times the card out at the deadline when the source is slower than the deadline, and hangs up on the source', async () => {
+    let hungUp: Promise<boolean> | undefined;
+    const upstream = await upstreamWith((res) => {
+      // Resolves with whether the answer was sent when the connection closed: false means cardql hung up first.
+      hungUp = new Promise((done) => res.on('close', () => done(!res.writableFinished)));
+      setTimeout(() => json(res, 200, { data: {} }), 5_000).unref();
+    });
+    const { app } = await appOn(upstream.url);
+    const { status, ms, cards } = await post(app);
+    expect(status).toBe(200);
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(JSON.stringify(cards[0])).toContain('Alex Johnson');
+    for (const card of cards.slice(1)) expect(textOf(card)).toMatch(TIMEOUT_TEXT);
+    expect(await hungUp).toBe(true);
+  });
+
+  it('retries once after a 429 and answers every card', async () => {
+    const upstream = await upstreamWith((res, n, pass) => (n === 0 ? json(res, 429, { errors: [{ message: 'slow down' }] }) : pass()));
+    const { app, events } = await appOn(upstream.url);
+    const { status, ms, cards } = await post(app);
+    expect(status).toBe(200);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(events.map(({ status: s, attempt }) => [s, attempt])).toEqual([[429, 1], [200, 2]]);
+    expect(cardTraffic(upstream.seen)).toHaveLength(2);
+    const healthy = await post((await appOn((await upstreamWith((res, _n, pass) => pass())).url)).app);
+    expect(cards).toEqual(healthy.cards);
+  });
+
+  it('answers 503 when every requested card failed, so that Plain retries', async () => {
+    const { app } = await appOn(await refusedUrl());
+    const { status, ms, json: body } = await post(app, REMOTE);
+    expect(status).toBe(503);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(body).toMatchObject({ error: { code: 'CARDS_UNAVAILABLE' } });
+  });
+});
+
+describe('GraphQL errors with partial data', () => {
+  it('fail only the card whose fields they belong to; the other cards of the same merged request are answered', async () => {
+    const failing = makeExecutableSchema({
+      typeDefs: buildSchema(readFileSync('schema.graphql', 'utf8')),
+      resolvers: [resolvers, { Customer: { usage: () => Promise.reject(new Error('usage service unavailable')) } }],
+    });
+    const upstream = await startYogaUpstream(failing, db);
+    running.push(upstream);
+    const { app } = await appOn(upstream.url);
+    const { status, ms, cards } = await post(app);
+    expect(status).toBe(200);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(cardTraffic(upstream.seen)).toHaveLength(1);
+    const [details, usage, plan] = cards;
+    expect(JSON.stringify(details)).toContain('Alex Johnson');
+    expect(textOf(usage)).toMatch(ERROR_TEXT);
+    expect(causeOf(app, usage)).toMatch(/usage service unavailable/);
+    expect(JSON.stringify(plan)).toContain('Growth');
+  });
+});
