@@ -131,6 +131,12 @@ describe.concurrent('cardql, run as a process', () => {
       expect(body.cards.at(-1)!.timeToLiveSeconds).toBe(300);
     }, PROCESS_TIMEOUT_MS);
 
+    it('needs an email for a customer the data does not know, since Plain always sends one', async () => {
+      const { code, stderr } = await cardql(['render', 'usage', '--external-id', 'nobody-knows-this-id']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/cardql render: Expected a customer email: no customer in the in-process data has external id "nobody-knows-this-id".*\(--email\)/);
+    }, PROCESS_TIMEOUT_MS);
+
     it('draws cards for a terminal: a title line per card, rows, badges as [Label], no colour codes when NO_COLOR is set', async () => {
       const { code, stdout } = await cardql(['render', 'subscription-status', 'account-overview', '--email', ALEX.email]);
       expect(code).toBe(0);

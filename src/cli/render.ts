@@ -5,12 +5,6 @@ import { isFailure } from '../resolve/card-result.ts';
 import { EXIT, parse, UsageError, type Command } from './args.ts';
 import { renderCards } from './terminal.ts';
 
-/**
- * Sent for the identifiers not given, like the preview does: Plain always sends an id and an email,
- * and these match no customer, so the cards find the customer by what was given.
- */
-export const PLACEHOLDER = { id: 'c_CARDQL_RENDER_NO_ID', email: 'no-email@cardql-render.invalid' } as const;
-
 export const render: Command = {
   name: 'render',
   summary: 'run cards for one customer and print them (readable, or --json as Plain receives them)',
@@ -21,7 +15,9 @@ Runs the real card pipeline once, as for a request from Plain (queries on the co
 mappers or automatic layouts, the deadline, Plain's schema check), and prints the cards: drawn
 for the terminal (badges as [Label], in colour when the terminal supports it), or as the JSON
 body Plain would receive. At least one of --email, --external-id, --customer-id is required;
-give several to send them together, as Plain does.
+the others are looked up in the in-process data (as the preview does), so that the cards get
+the customer Plain would send. Plain always sends an email: a customer the data does not know
+needs --email.
 
 Options:
   --email <e>           the customer's email
@@ -74,9 +70,23 @@ Examples:
       if (unknown.length) throw new UsageError(`unknown card key(s) ${unknown.join(', ')}: expected some of ${known.join(', ')}`);
       const threadId = blankless(values['thread-id'], '--thread-id');
       const tenantId = blankless(values['tenant-id'], '--tenant-id');
+      // The identifiers not given are looked up in the in-process data, exactly as the preview does.
+      const [{ findCustomer }, { HttpError }, { LOCAL_SOURCE }] = await Promise.all([
+        import('../preview/find-customer.ts'),
+        import('../http/http-error.ts'),
+        import('../execution/executor.ts'),
+      ]);
+      let customer: CardsRequest['customer'];
+      try {
+        ({ customer } = await findCustomer(app.sources.get(LOCAL_SOURCE), given));
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        io.err(`cardql render: ${error.message} (--email)\n`);
+        return EXIT.failed;
+      }
       const request: CardsRequest = {
         cardKeys: keys,
-        customer: { id: given.id ?? PLACEHOLDER.id, email: given.email ?? PLACEHOLDER.email, externalId: given.externalId ?? null },
+        customer,
         thread: threadId ? { id: threadId, externalId: null } : null,
         tenant: tenantId ? { id: tenantId, externalId: null } : null,
       };

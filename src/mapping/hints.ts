@@ -33,7 +33,7 @@ export type FieldHints = {
   link?: { label?: string };
 };
 
-/** The hints of the whole card, from `@card` on the query. */
+/** The hints of the whole card, from `@card` on the query. The folder of the query chooses its source: `source` may only repeat it. */
 export type CardHints = { ttl?: number; source?: string };
 
 const badgeColor = new GraphQLEnumType({
@@ -55,7 +55,7 @@ const badgeColors = new GraphQLScalarType({
 export const HINT_DIRECTIVES: readonly GraphQLDirective[] = [
   new GraphQLDirective({
     name: 'card',
-    description: 'Card settings: seconds Plain may cache the card (15 to 31536000), and the source its query runs on.',
+    description: "Card settings: seconds Plain may cache the card (15 to 31536000); the source, which must agree with the query's folder.",
     locations: [DirectiveLocation.QUERY],
     args: { ttl: { type: GraphQLInt }, source: { type: GraphQLString } },
   }),
