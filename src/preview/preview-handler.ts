@@ -93,7 +93,7 @@ export function createPreview({ resolve, cardKeys, customers, logger }: PreviewD
 }
 
 /** What the page shows of one card: Plain's card, its rendering, and for a failure the cause. */
-export function toPreviewCard(result: CardResult): PreviewCard {
+function toPreviewCard(result: CardResult): PreviewCard {
   const { key, outcome, durationMs, card } = result;
   return {
     key,

@@ -44,6 +44,7 @@ export const PreviewCard = z.object({
 });
 export type PreviewCard = z.infer<typeof PreviewCard>;
 
+/** What `POST /preview/api/cards` answers: the request that ran and every card's outcome, in request order. */
 export const PreviewResponse = z.object({
   /** The request the pipeline ran, as Plain would have sent it. */
   request: CardsRequest,
