@@ -1,7 +1,7 @@
 // What became of one card in one request: a value, so that one failing card never takes the others down.
 import { randomBytes } from 'node:crypto';
 import { text } from '../plain/builders.ts';
-import type { Card } from '../plain/cards-response.ts';
+import { Card } from '../plain/cards-response.ts';
 
 /** ok: components sent; no-data: `components: null`; error and timeout: an error card was sent. */
 export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';
@@ -9,6 +9,7 @@ export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';
 export type CardResult = {
   key: string;
   outcome: CardOutcome;
+  /** Already validated against Plain's `Card` schema (by runCard, or here for error cards): sent as is. */
   card: Card;
   durationMs: number;
   /** For error and timeout: the short id shown in the card and written in the logs. */
@@ -30,11 +31,12 @@ export function failedCard(key: string, outcome: 'error' | 'timeout', cause: unk
     durationMs,
     reference,
     cause,
-    card: {
+    // Parsed like every other card, so that nothing reaches Plain unvalidated (rare, so cheap).
+    card: Card.parse({
       key,
       timeToLiveSeconds: ERROR_CARD_TTL_SECONDS,
       components: [text(`This card ${what}. Reference: ${reference}`, { size: 'S', color: 'MUTED' })],
-    },
+    }),
   };
 }
 
