@@ -1,7 +1,7 @@
 // A remote GraphQL source: the cards of one Plain request that run on it go out as ONE merged operation.
 import { randomUUID } from 'node:crypto';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
-import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SelectionNode } from 'graphql';
 import type { RemoteSourceConfig } from '../sources/declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from './executor.ts';
@@ -58,8 +58,8 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, fe
       const batching = createBatchingExecutor(sendMerged, { cache: false });
       return async ({ document, operationName, variables }) => {
         try {
-          const result = await batching({ document, operationName, variables, operationType: 'query' } as ToolsRequest);
-          return result as ExecutionResult;
+          const result = (await batching({ document, operationName, variables, operationType: 'query' } as ToolsRequest)) as ExecutionResult;
+          return withLostDataReported(result, document, config.name);
         } catch (error) {
           // batch-execute rejects when it cannot split a result (e.g. an error path it did not prefix).
           const cause = error instanceof Error ? error : new Error(String(error));
@@ -68,4 +68,37 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, fe
       };
     },
   };
+}
+
+/**
+ * In a merged operation, an error in one card's non-null root field nulls the whole `data`, and
+ * batch-execute then hands the other cards an empty object with no error. Such a card failed too:
+ * say so, rather than let its mapper read an absent customer as "no data".
+ */
+function withLostDataReported(result: ExecutionResult, document: DocumentNode, source: string): ExecutionResult {
+  if (result.errors?.length) return result;
+  const missing = rootResponseKeys(document).filter((key) => result.data?.[key] === undefined);
+  if (missing.length === 0) return result;
+  return { errors: [new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`)] };
+}
+
+/** The keys the operation's root fields take in `data`: aliases or names, through inline fragments and fragment spreads. */
+function rootResponseKeys(document: DocumentNode): string[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const keys = new Set<string>();
+  const visit = (selections: readonly SelectionNode[], seen: Set<string>) => {
+    for (const selection of selections) {
+      // A root field under @include or @skip may be absent by design: only unconditional keys are certain.
+      if (selection.directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip')) continue;
+      if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet.selections, seen);
+      else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet.selections, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  if (operation?.kind === Kind.OPERATION_DEFINITION) visit(operation.selectionSet.selections, new Set());
+  return [...keys];
 }
