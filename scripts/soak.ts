@@ -96,11 +96,12 @@ async function drive(): Promise<number> {
       connections: { type: 'string', default: '16' },
       'deadline-ms': { type: 'string', default: '1000' },
       'slack-ms': { type: 'string', default: '250' },
+      'warmup-seconds': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
   });
   if (flags.help) {
-    process.stdout.write('npm run soak -- [--seconds 30] [--connections 16] [--deadline-ms 1000] [--slack-ms 250]\n');
+    process.stdout.write('npm run soak -- [--seconds 30] [--connections 16] [--deadline-ms 1000] [--slack-ms 250] [--warmup-seconds 3]\n');
     return 0;
   }
   const seconds = positive('--seconds', flags.seconds, 10, 3600);
@@ -108,6 +109,7 @@ async function drive(): Promise<number> {
   const deadlineMs = positive('--deadline-ms', flags['deadline-ms'], 50, 14_000);
   /** Time allowed past the deadline for the answer to travel back through a loaded machine. */
   const slackMs = positive('--slack-ms', flags['slack-ms'], 0, 10_000);
+  const warmupSeconds = positive('--warmup-seconds', flags['warmup-seconds'], 1, 600);
 
   // Both children seed the same demo data: the seed is deterministic for one anchor.
   const anchor = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())).toISOString();
@@ -135,6 +137,20 @@ async function drive(): Promise<number> {
   const stats = PHASES.map(() => ({ requests: 0, status: new Map<number, number>(), errorCards: new Map<string, number>(), latencies: [] as number[] }));
   const memory: Array<{ second: number; phase: string; rss: number; heapUsed: number }> = [];
   const loopDelay = PHASES.map(() => 0);
+  // Signed Plain requests for varied customers: every card most of the time, a rotating subset otherwise.
+  let picked = 0;
+  const nextRequest = (request: AutocannonRequest) => {
+    const customer = ready.customers[picked++ % ready.customers.length]!;
+    const keys = picked % 4 === 0 ? allKeys.filter((_, i) => (i + picked) % 3 !== 0) : allKeys;
+    const body = JSON.stringify({ cardKeys: keys, customer });
+    const headers = { 'content-type': 'application/json', 'plain-workspace-id': 'w_SOAK', 'plain-request-signature': sign(body, SECRET) };
+    return { keys, signed: { ...request, body, headers } };
+  };
+
+  // Warm-up, not judged: the first requests pay for JIT compilation and the first upstream connections.
+  const warm = await autocannon({ url: ready.url, connections, duration: warmupSeconds, timeout: 10, requests: [{ method: 'POST', path: '/cards', setupRequest: (request) => nextRequest(request).signed }] });
+  process.stdout.write(`  warm-up: ${warm.requests.total} requests in ${warmupSeconds} s, ${warm.errors} errors\n`);
+
   // `phase` is the one the driver is in; `active` holds every phase whose faults may be applied right now: both
   // sides of a switch until both children confirm it.
   let phase = 0;
@@ -165,7 +181,6 @@ async function drive(): Promise<number> {
     }, phaseMs * (i + 1)),
   );
 
-  let picked = 0;
   const instance = autocannon({
     url: ready.url,
     connections,
@@ -176,16 +191,9 @@ async function drive(): Promise<number> {
         method: 'POST',
         path: '/cards',
         setupRequest(request, context) {
-          const customer = ready.customers[picked++ % ready.customers.length]!;
-          // Every card most of the time; a rotating subset otherwise, so requests differ in size too.
-          const keys = picked % 4 === 0 ? allKeys.filter((_, i) => (i + picked) % 3 !== 0) : allKeys;
-          const body = JSON.stringify({ cardKeys: keys, customer });
+          const { keys, signed } = nextRequest(request);
           context.sent = { phase, active, keys };
-          return {
-            ...request,
-            body,
-            headers: { 'content-type': 'application/json', 'plain-workspace-id': 'w_SOAK', 'plain-request-signature': sign(body, SECRET) },
-          };
+          return signed;
         },
         onResponse(status, body, context) {
           const sent = context.sent as { phase: number; active: Set<number>; keys: string[] };
