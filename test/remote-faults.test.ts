@@ -79,7 +79,7 @@ describe('a remote source that fails: its cards become error cards beside health
     ['answers 500, twice', async () => (await upstreamWith((res) => json(res, 500, { errors: [{ message: 'database down' }] }))).url, { cause: /answered HTTP 500: database down \(after a retry/, attempts: 2 }],
     ['answers a 502 HTML page', async () => (await upstreamWith((res) => void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>'))).url, { cause: /answered HTTP 502/, attempts: 2 }],
     ['answers 429 with a Retry-After beyond the deadline', async () => (await upstreamWith((res) => json(res, 429, {}, { 'retry-after': '30' }))).url, { cause: /HTTP 429 \(not retried: the deadline leaves no room\)/, attempts: 1 }],
-    ['answers invalid JSON', async () => (await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": {"_v0_customer": '))).url, { cause: /answered HTTP 200: expected a JSON GraphQL response, received a body that is not JSON/, attempts: 1 }],
+    ['answers invalid JSON', async () => (await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": {"_v0_customer": '))).url, { cause: /answered HTTP 200: expected a JSON GraphQL response, received a body that is not JSON: 26 bytes of broken JSON$/, attempts: 1 }],
     ['answers an HTML page with 200', async () => (await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Login</html>'))).url, { cause: /expected a JSON body \(application\/json or application\/graphql-response\+json\), received text\/html/, attempts: 1 }],
     ['answers JSON that is not a GraphQL response', async () => (await upstreamWith((res) => json(res, 200, { data: 'alex@grocery.co' }))).url, { cause: /expected a GraphQL response \{ data\?, errors\? \}, received \{ data: string \}/, attempts: 1 }],
     ['is slower than its own timeout', async () => (await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: {} }), 2_000).unref())).url, { cause: /did not answer within its 100 ms timeout/, attempts: 1, source: { timeoutMs: 100 } }],
@@ -189,5 +189,21 @@ describe('an error that nulls the whole merged response', () => {
         ['usage', expect.stringMatching(/answered without customer: an error elsewhere in the merged operation nulled its data/)],
       ]),
     );
+  });
+});
+
+describe('a source used outside a card request (readiness, GraphiQL)', () => {
+  it('is bounded by the source timeout: ready() rejects when the source does not answer in time', async () => {
+    const upstream = await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: { __typename: 'Query' } }), 5_000).unref());
+    const { app } = await appOn(upstream.url, { timeoutMs: 150 });
+    const started = performance.now();
+    await expect(app.sources.get('demo')!.ready!(new AbortController().signal)).rejects.toThrow(/did not answer within its 150 ms timeout/);
+    expect(performance.now() - started).toBeLessThan(150 + SLACK_MS);
+  });
+
+  it('is ready when the source answers a trivial query', async () => {
+    const upstream = await upstreamWith((_res, _n, pass) => pass());
+    const { app } = await appOn(upstream.url);
+    await expect(app.sources.get('demo')!.ready!(new AbortController().signal)).resolves.toBeUndefined();
   });
 });

@@ -38,8 +38,8 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
 export function createRemoteSource({ config, schema, telemetry = noTelemetry, fetch }: RemoteSourceOptions): RemoteSource {
   const send = createTransport({ config, telemetry, ...(fetch && { fetch }) });
 
-  const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) =>
-    send(operation, { requestId: randomUUID(), workspaceId: null, signal, deadlineAt: performance.now() + config.timeoutMs });
+  // No deadline: the source's own timeout bounds each attempt.
+  const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) => send(operation, { requestId: randomUUID(), workspaceId: null, signal });
 
   return {
     name: config.name,

@@ -39,7 +39,9 @@ export function parseUpstreamResponse(text: string): UpstreamResponse {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new UpstreamResponseError(`expected a JSON GraphQL response, received a body that is not JSON: ${excerpt(text)}`);
+    // An excerpt helps recognise an error page; a broken JSON body may carry customer data: its size only.
+    const what = /^\s*[[{]/.test(text) ? `${Buffer.byteLength(text)} bytes of broken JSON` : excerpt(text);
+    throw new UpstreamResponseError(`expected a JSON GraphQL response, received a body that is not JSON: ${what}`);
   }
   const parsed = UpstreamResponse.safeParse(json);
   if (!parsed.success) {

@@ -13,7 +13,8 @@ const INTROSPECTION = parse(getIntrospectionQuery({ descriptions: true }));
  */
 export async function fetchLiveSchema(config: RemoteSourceConfig, signal: AbortSignal = new AbortController().signal): Promise<GraphQLSchema> {
   const send = createTransport({ config, telemetry: noTelemetry });
-  const scope = { requestId: randomUUID(), workspaceId: null, signal, deadlineAt: performance.now() + config.timeoutMs };
+  // No deadline: the source's own timeout bounds each attempt.
+  const scope = { requestId: randomUUID(), workspaceId: null, signal };
   const { data, errors } = await send({ document: INTROSPECTION }, scope);
   if (errors?.length) throw new Error(errors.map((error) => error.message).join('; '));
   if (!data || typeof data.__schema !== 'object' || data.__schema === null) {
