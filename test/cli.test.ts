@@ -113,6 +113,15 @@ describe.concurrent('cardql, run as a process', () => {
       expect(stderr).toContain('cardql check: 4 problem(s) in the stored cards');
     }, PROCESS_TIMEOUT_MS);
 
+    it('reports a remote source whose pinned schema file is missing as a configuration problem, not a crash', async () => {
+      const declaration = join(mkdtempSync(join(root, 'sources-')), 'sources.json');
+      writeFileSync(declaration, JSON.stringify({ billing: { url: 'http://127.0.0.1:9/graphql', schema: 'schemas/no-such-file.graphql' } }));
+      const { code, stdout, stderr } = await cardql(['check'], { CARDQL_SOURCES: declaration });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/no-such-file\.graphql/);
+      expect(stderr).not.toMatch(/crashed/);
+    }, PROCESS_TIMEOUT_MS);
+
     it('reports a bad configuration with the variable, what was expected and what was received', async () => {
       const { code, stdout } = await cardql(['check'], { CARDQL_DEADLINE_MS: 'soon' });
       expect(code).toBe(1);

@@ -26,6 +26,8 @@ export async function loadApp(io: Io): Promise<App | LoadFailure> {
     return await createApp(config, { logger: createLogger('warn', { write: (line: string) => io.err(line) }) });
   } catch (error) {
     if (error instanceof RegistryError) return { kind: 'cards', problems: error.problems };
+    // Source declarations are checked while the app is built (pinned schemas are files to read).
+    if (error instanceof ConfigError) return { kind: 'config', problems: error.problems };
     throw error;
   }
 }
