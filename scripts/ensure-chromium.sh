@@ -13,7 +13,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+# -n: never wait for a password (this also runs before `npm test`); without rights it fails fast.
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo -n"; fi
 echo "installing Debian's chromium (apt-get) for the browser tests"
 $sudo apt-get update
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
