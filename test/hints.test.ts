@@ -60,10 +60,6 @@ describe('what each layout hint does', () => {
     expect(automatic(schema, 'query K @card(ttl: 300) { customer { name } }').timeToLiveSeconds).toBe(300);
     expect(automatic(schema, 'query K { customer { name } }').timeToLiveSeconds).toBeNull();
   });
-
-  it('@card(source:) names the source the query runs on', () => {
-    expect(automatic(schema, 'query K @card(source: "billing") { customer { name } }').source).toBe('billing');
-  });
 });
 
 // ---- Startup: hints checked with the rest of the card, reported as file:line ----------------------
@@ -123,7 +119,7 @@ describe('hints checked at startup', () => {
     ['a card hint on a field', onLine3('name @card(ttl: 60)'), /^queries\/k\.graphql:3: Directive "@card" may not be used on FIELD/],
     ['a TTL out of range', onLine3('name', ' @card(ttl: 5)'), /^queries\/k\.graphql:1: @card\(ttl:\) must be from 15 to 31536000 seconds, received 5/],
     ['a TTL that is not an integer', onLine3('name', ' @card(ttl: "300")'), /^queries\/k\.graphql:1: Int cannot represent non-integer value: "300"/],
-    ['a source that does not exist', onLine3('name', ' @card(source: "billing")'), /^queries\/k\.graphql:1: unknown source "billing": expected one of local/],
+    ['a source named in a hint (the folder chooses it)', onLine3('name', ' @card(source: "billing")'), /^queries\/k\.graphql:1: Unknown argument "source" on directive "@card"/],
     ['a hint set from a variable', onLine3('name @label(text: $email)'), /^queries\/k\.graphql:3: @label\(text:\) must be written in the query, received the variable \$email/],
     ['the same hint twice', onLine3('name @hide @hide'), /^queries\/k\.graphql:3: The directive "@hide" can only be used once at this location/],
   ])('reports %s', async (_what, query, expected) => {

@@ -69,7 +69,6 @@ describe('loading stored cards', () => {
   it.each([
     ['no default export', 'export const map = () => null;', /expected `export default defineCard/],
     ['a TTL out of range', 'export default { timeToLiveSeconds: 5, map: () => null };', /timeToLiveSeconds must be null or an integer from 15 to 31536000, received 5/],
-    ['an unknown source', 'export default { timeToLiveSeconds: null, source: "billing", map: () => null };', /unknown source "billing": expected one of local/],
     ['a mapper that does not load', 'throw new Error("boom at import");', /cannot load the mapper: boom at import/],
   ])('rejects a mapper with %s', async (_what, mapper, expected) => {
     const problems = await problemsOf({ 'k.graphql': 'query K { customer { name } }', 'k.ts': mapper });

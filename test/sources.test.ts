@@ -159,14 +159,8 @@ describe("a card's source is the folder of its query", () => {
     ['a query checked against the schema of its folder', { 'billing/name.graphql': NAME, 'name.ts': MAPPER }, /^queries\/billing\/name\.graphql:1: Cannot query field "customer" on type "Query"\. \(source "billing"\)/],
     ['a folder that names no declared source', { 'crm/name.graphql': NAME, 'name.ts': MAPPER }, /^queries\/crm\/name\.graphql:1: the folder "crm" names no declared source: expected one of billing/],
     ['the same key in two folders', { 'balance.graphql': NAME, 'billing/balance.graphql': BALANCE }, /^queries\/billing\/balance\.graphql:1: card "balance" is already defined by queries\/balance\.graphql/],
-    ['a mapper naming another source than its folder', { 'billing/balance.graphql': BALANCE, 'balance.ts': 'export default { timeToLiveSeconds: 60, source: "local", map: () => null };' }, /^cards\/balance\.ts:1: source "local" disagrees with the folder of queries\/billing\/balance\.graphql \(source "billing"\).*expected balance\.graphql at the top of the queries folder/],
   ])('rejects %s, as file:line', async (_what, files, expected) => {
     expect((await load(files)).problems).toContainEqual(expect.stringMatching(expected));
-  });
-
-  it('accepts a mapper that repeats the source its folder names', async () => {
-    const { problems } = await load({ 'billing/balance.graphql': BALANCE, 'balance.ts': 'export default { timeToLiveSeconds: 60, source: "billing", map: () => null };' });
-    expect(problems).toEqual([]);
   });
 });
 

@@ -19,7 +19,6 @@ export function automaticCard(schema: GraphQLSchema, document: DocumentNode, own
   const plan = operation ? planLayout(schema, operation, fragments, own, problems) : { fields: [] };
   return {
     timeToLiveSeconds: card.ttl ?? null,
-    ...(card.source !== undefined && { source: card.source }),
     map: (data) => autoLayout(plan, data),
   };
 }

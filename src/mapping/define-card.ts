@@ -17,8 +17,6 @@ export type CardDefinition<TData = unknown> = {
    * Must be an integer in [15, 31536000]; a mapper may override it per response.
    */
   timeToLiveSeconds: number | null;
-  /** Name of the source the stored query runs on. Default: the in-process schema. */
-  source?: string;
   /** Pure: the same data always gives the same components. Never reads the clock or the network. */
   map: (data: TData, context: MapContext) => CardOutput;
 };

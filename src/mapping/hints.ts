@@ -33,8 +33,8 @@ export type FieldHints = {
   link?: { label?: string };
 };
 
-/** The hints of the whole card, from `@card` on the query. The folder of the query chooses its source: `source` may only repeat it. */
-export type CardHints = { ttl?: number; source?: string };
+/** The hints of the whole card, from `@card` on the query. (The query's folder chooses its source.) */
+export type CardHints = { ttl?: number };
 
 const badgeColor = new GraphQLEnumType({
   name: 'CardqlBadgeColor',
@@ -55,9 +55,9 @@ const badgeColors = new GraphQLScalarType({
 export const HINT_DIRECTIVES: readonly GraphQLDirective[] = [
   new GraphQLDirective({
     name: 'card',
-    description: "Card settings: seconds Plain may cache the card (15 to 31536000); the source, which must agree with the query's folder.",
+    description: 'Card settings: seconds Plain may cache the card (15 to 31536000).',
     locations: [DirectiveLocation.QUERY],
-    args: { ttl: { type: GraphQLInt }, source: { type: GraphQLString } },
+    args: { ttl: { type: GraphQLInt } },
   }),
   new GraphQLDirective({
     name: 'label',
@@ -159,16 +159,8 @@ export function readCardHints(operation: OperationDefinitionNode, problems: Hint
       if (ttl < 15 || ttl > 31_536_000) problems.push(at(argument.node, `@card(ttl:) must be from 15 to 31536000 seconds, received ${ttl}`));
       else hints.ttl = ttl;
     }
-    if (name === 'source' && value.kind === Kind.STRING) hints.source = value.value;
   }
   return hints;
-}
-
-/** The `source` named by `@card(source: "...")`, read before validation because it chooses the schema. */
-export function declaredSource(operation: OperationDefinitionNode): { name: string; line: number } | undefined {
-  const argument = operation.directives?.find((d) => d.name.value === 'card')?.arguments?.find((a) => a.name.value === 'source');
-  if (argument?.value.kind !== Kind.STRING) return undefined;
-  return { name: argument.value.value, line: argument.loc?.startToken.line ?? 1 };
 }
 
 /** Reads the hints on one field (already validated for names, arguments and types). */

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
 import type { CardDefinition } from '../mapping/define-card.ts';
-import { declaredSource, hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
+import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
 import { listQueryFiles } from '../sources/query-files.ts';
@@ -100,20 +100,7 @@ function checkQuery(
     problems.push(`${where}:${line}: expected a named query operation, found ${operation.name ? `a ${operation.operation}` : 'an anonymous operation'}`);
     return undefined;
   }
-  // The query's folder chooses its source (docs/remote-sources.md); a mapper's `source` or
-  // `@card(source: "...")` may repeat that choice, and must then agree with it.
-  const declared = declaredSource(operation);
-  const named = mapper?.definition.source ?? declared?.name;
-  if (named !== undefined && named !== folder) {
-    const at = mapper?.definition.source !== undefined ? `${mapper.where}:1` : `${where}:${declared?.line ?? line}`;
-    const expected = named === LOCAL_SOURCE ? `${key}.graphql at the top of the queries folder` : `${named}/${key}.graphql in the queries folder`;
-    problems.push(
-      sources.has(named)
-        ? `${at}: source "${named}" disagrees with the folder of ${where} (source "${folder}"): a card runs on the source its folder names: expected ${expected}`
-        : `${at}: unknown source "${named}": expected one of ${[...sources.keys()].join(', ')}`,
-    );
-    return undefined;
-  }
+  // The query's folder chooses its source (docs/remote-sources.md): that is the only place it is said.
   const source = sources.get(folder);
   if (!source) {
     const remote = [...sources.keys()].filter((name) => name !== LOCAL_SOURCE);
