@@ -21,14 +21,19 @@ export type RunningServer = {
   close(): Promise<void>;
 };
 
-/** Plain gives up after 15 s: a request body still arriving by then is not worth waiting for. */
+/** Plain gives up after 15 s: a request still arriving by then is not worth waiting for. */
 const REQUEST_TIMEOUT_MS = 15_000;
+
+export type ServerOverrides = Omit<AppOverrides, 'logger'> & {
+  /** Time a client has to send a whole request before it gets 408. Default 15 s; shorter in tests. */
+  requestTimeoutMs?: number;
+};
 
 /**
  * Loads the config from `env`, builds the app and listens. Throws ConfigError or RegistryError
  * before listening. `overrides` replace parts of the app (tests, the soak script).
  */
-export async function startServer(env: Record<string, string | undefined>, overrides: Omit<AppOverrides, 'logger'> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined>, { requestTimeoutMs = REQUEST_TIMEOUT_MS, ...overrides }: ServerOverrides = {}): Promise<RunningServer> {
   const { config, warnings } = loadConfig(env);
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
@@ -37,7 +42,9 @@ export async function startServer(env: Record<string, string | undefined>, overr
   const handle = createServerAdapter((request: Request) => app.fetch(request));
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
-  const server = createServer((request, response) => {
+  // Node reads these once, at construction (setting `server.requestTimeout` later has no effect); the
+  // check runs every second, so a stalled request is cut within a second of its timeout.
+  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (request, response) => {
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
@@ -47,7 +54,6 @@ export async function startServer(env: Record<string, string | undefined>, overr
     if (closing) response.setHeader('connection', 'close');
     void handle(request, response);
   });
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, app.metrics));
   server.listen(config.port, config.host);
   await once(server, 'listening');
