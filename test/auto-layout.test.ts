@@ -9,7 +9,7 @@ import type { Component } from '../src/plain/components.ts';
 import { createLoaders } from '../src/schema/loaders.ts';
 import { createLocalSchema } from '../src/schema/index.ts';
 import { automatic } from './fixtures/auto-layout/automatic.ts';
-import { outline } from './fixtures/auto-layout/outline.ts';
+import { outline } from './support/outline.ts';
 import { ALEX, seededDatabase } from './support/app.ts';
 
 /** Parses the card exactly as it would be sent; the components Plain would receive. */

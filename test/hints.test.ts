@@ -11,7 +11,7 @@ import type { Component } from '../src/plain/components.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 import { resolveCards } from '../src/resolve/resolve-cards.ts';
 import { automatic } from './fixtures/auto-layout/automatic.ts';
-import { outline } from './fixtures/auto-layout/outline.ts';
+import { outline } from './support/outline.ts';
 
 const schema = buildSchema(`
   enum Status { ACTIVE PAST_DUE PAUSED }

@@ -17,7 +17,8 @@ import type {
 import type { CardDefinition, CardOutput, MapContext } from '../src/mapping/define-card.ts';
 import { formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
 import { Card } from '../src/plain/cards-response.ts';
-import type { Component, ContainerContent } from '../src/plain/components.ts';
+import { outline as outlineComponents } from './support/outline.ts';
+import type { Component } from '../src/plain/components.ts';
 
 const context: MapContext = {
   customer: { id: 'c_01GW2NTPQNPWTRKAC0G8Z518W2', email: 'alex@grocery.co', externalId: 'cus_1042' },
@@ -171,51 +172,10 @@ function stretch<T>(value: T): T {
   return value;
 }
 
-/**
- * A one-line-per-component outline of a card, so snapshots read like the card itself.
- * Sizes and colours are shown only when set, as `[S MUTED]`.
- */
+/** The outline of a mapper's output: a TTL line first when the mapper chose one. */
 function outline(output: CardOutput): string {
-  const components = componentsOf(output);
-  if (components === null) return 'null (Plain hides the card)';
   const ttl = output !== null && !Array.isArray(output) ? `ttl ${output.timeToLiveSeconds}\n` : '';
-  return ttl + components.map((component) => describeComponent(component, '')).join('\n');
-}
-
-function describeComponent(component: Component | ContainerContent, indent: string): string {
-  const style = (...parts: Array<string | null | undefined>) => {
-    const set = parts.filter(Boolean);
-    return set.length ? ` [${set.join(' ')}]` : '';
-  };
-  if ('componentContainer' in component) {
-    return [`${indent}container`, ...component.componentContainer.containerContent.map((c) => describeComponent(c, `${indent}  `))].join('\n');
-  }
-  if ('componentRow' in component) {
-    const side = (items: Component[]) => items.map((c) => describeComponent(c, '')).join(' + ');
-    return `${indent}row: ${side(component.componentRow.rowMainContent)} | ${side(component.componentRow.rowAsideContent)}`;
-  }
-  if ('componentText' in component) {
-    const { text, textSize, textColor } = component.componentText;
-    return `${indent}text ${JSON.stringify(text)}${style(textSize, textColor)}`;
-  }
-  if ('componentPlainText' in component) {
-    const { plainText, plainTextSize, plainTextColor } = component.componentPlainText;
-    return `${indent}plain ${JSON.stringify(plainText)}${style(plainTextSize, plainTextColor)}`;
-  }
-  if ('componentBadge' in component) {
-    return `${indent}badge ${component.componentBadge.badgeColor} ${JSON.stringify(component.componentBadge.badgeLabel)}`;
-  }
-  if ('componentSpacer' in component) return `${indent}spacer ${component.componentSpacer.spacerSize}`;
-  if ('componentDivider' in component) return `${indent}divider ${component.componentDivider.dividerSpacingSize}`;
-  if ('componentLinkButton' in component) {
-    const { linkButtonLabel, linkButtonUrl } = component.componentLinkButton;
-    return `${indent}link ${JSON.stringify(linkButtonLabel)} → ${linkButtonUrl}`;
-  }
-  if ('componentCopyButton' in component) {
-    const { copyButtonValue, copyButtonTooltipLabel } = component.componentCopyButton;
-    return `${indent}copy ${JSON.stringify(copyButtonValue)} (${copyButtonTooltipLabel})`;
-  }
-  return `${indent}${JSON.stringify(component)}`;
+  return ttl + outlineComponents(componentsOf(output));
 }
 
 // ---- Every card, every case: valid for Plain --------------------------------------------------
