@@ -8,7 +8,7 @@ import { checkDrift } from './sources/drift.ts';
 import { forwardToSource } from './sources/remote-explorer.ts';
 import { createRemoteSources } from './sources/remote-sources.ts';
 import { createAdminGate } from './http/admin-gate.ts';
-import { createCardsHandler } from './http/cards-handler.ts';
+import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { errorResponse } from './http/respond.ts';
@@ -33,6 +33,8 @@ export type App = {
    * validation), without HTTP: what `POST /cards` answers, and what the preview and CLI show.
    */
   resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null }): Promise<Resolution>;
+  /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
+  answerCards: CardsHandler['answer'];
   registry: Registry;
   sources: ReadonlyMap<string, Source>;
   db: Database;
@@ -78,7 +80,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
-  const handleCards = createCardsHandler({ config, resolve, logger, telemetry });
+  const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config);
   const explorer = createExplorer({
     schema,
@@ -91,7 +93,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   /** Exact paths first; each handler answers or throws an HttpError. */
   type Route = (request: Request) => Promise<Response> | Response;
   const routes = new Map<string, Route>([
-    ['/cards', handleCards],
+    ['/cards', cards.fetch],
     ['/graphql', (request) => (adminGate(request), explorer.fetch(request))],
     ['/metrics', createMetricsRoute({ metrics, token: config.metricsToken })],
     ['/healthz', handleHealthz],
@@ -132,6 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     fetch,
     resolve,
+    answerCards: cards.answer,
     registry,
     sources,
     db,

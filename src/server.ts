@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App, type AppOverrides } from './app.ts';
+import { createNodeCardsRoute, isCardsPath } from './http/node-cards.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -40,6 +41,8 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const app = await createApp(config, { ...overrides, logger });
   app.metrics.collectProcessMetrics();
   const handle = createServerAdapter((request: Request) => app.fetch(request));
+  // POST /cards, the hot path, is served without web Request/Response objects; every other route goes through app.fetch.
+  const serveCards = createNodeCardsRoute({ answer: app.answerCards, logger, onAnswered: (status, ms) => app.metrics.httpRequest('/cards', status, ms) });
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   // Node reads these once, at construction (setting `server.requestTimeout` later has no effect); the
@@ -52,7 +55,7 @@ export async function startServer(env: Record<string, string | undefined>, { req
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
     if (closing) response.setHeader('connection', 'close');
-    void handle(request, response);
+    void (isCardsPath(request.url) ? serveCards(request, response) : handle(request, response));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, app.metrics));
   server.listen(config.port, config.host);

@@ -10,7 +10,7 @@ import type { Telemetry } from '../telemetry.ts';
 import { HttpError } from './http-error.ts';
 import { assertJsonContentType, parseCardsRequest } from './parse-cards-request.ts';
 import { readBody } from './read-body.ts';
-import { errorResponse, json } from './respond.ts';
+import { errorReply, jsonReply, toResponse, type Reply } from './respond.ts';
 import { verifyBearer, verifySignature } from './verify.ts';
 
 export type CardsHandlerDeps = {
@@ -21,21 +21,37 @@ export type CardsHandlerDeps = {
   telemetry: Telemetry;
 };
 
-export function createCardsHandler({ config, resolve, logger, telemetry }: CardsHandlerDeps) {
-  return async function handleCards(request: Request): Promise<Response> {
+/** What POST /cards needs of an HTTP request, whichever server carries it. */
+export type CardsCall = {
+  method: string;
+  /** A request header by lower-case name, `null` when absent. */
+  header(name: string): string | null;
+  /** The raw body bytes; throws an HttpError (413 too large, 400 cut off). */
+  readBody(): Promise<Uint8Array>;
+};
+
+export type CardsHandler = {
+  /** POST /cards for any transport: never throws, every failure is an error reply. */
+  answer(call: CardsCall): Promise<Reply>;
+  /** The same for web-standard requests: `app.fetch` and tests. */
+  fetch(request: Request): Promise<Response>;
+};
+
+export function createCardsHandler({ config, resolve, logger, telemetry }: CardsHandlerDeps): CardsHandler {
+  async function answer(request: CardsCall): Promise<Reply> {
     const requestId = randomUUID();
     const started = performance.now();
-    const workspaceId = readWorkspaceId(request.headers.get('plain-workspace-id'));
+    const workspaceId = readWorkspaceId(request.header('plain-workspace-id'));
     const log = logger.child({ requestId, workspaceId });
     const headers = { 'x-request-id': requestId };
     try {
       if (request.method !== 'POST') {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected POST, received ${request.method}`, { allow: 'POST' });
       }
-      if (config.authToken) verifyBearer(request.headers.get('authorization'), config.authToken);
-      assertJsonContentType(request.headers.get('content-type'));
-      const body = await readBody(request);
-      if (config.signingSecret) verifySignature(body, request.headers.get('plain-request-signature'), config.signingSecret);
+      if (config.authToken) verifyBearer(request.header('authorization'), config.authToken);
+      assertJsonContentType(request.header('content-type'));
+      const body = await request.readBody();
+      if (config.signingSecret) verifySignature(body, request.header('plain-request-signature'), config.signingSecret);
       const cardsRequest = parseCardsRequest(body);
 
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
@@ -57,7 +73,7 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       const durationMs = since(started);
       log.info({ ...summary, status: 200, durationMs }, 'cards request');
       telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });
-      return json(response, 200, headers);
+      return jsonReply(response, 200, headers);
     } catch (error) {
       if (error instanceof HttpError) {
         if (error.status !== 503) {
@@ -65,13 +81,20 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
           log.warn({ status: error.status, code: error.code, durationMs }, 'cards request rejected');
           telemetry.cardsRequest({ status: error.status, durationMs, cards: [] });
         }
-        return errorResponse(error, headers);
+        return errorReply(error, headers);
       }
       const durationMs = since(started);
       log.error({ err: error, status: 500, durationMs }, 'cards request crashed');
       telemetry.cardsRequest({ status: 500, durationMs, cards: [] });
-      return errorResponse(new HttpError(500, 'INTERNAL', `Unexpected error; reference ${requestId}`), headers);
+      return errorReply(new HttpError(500, 'INTERNAL', `Unexpected error; reference ${requestId}`), headers);
     }
+  }
+
+  return {
+    answer,
+    async fetch(request) {
+      return toResponse(await answer({ method: request.method, header: (name) => request.headers.get(name), readBody: () => readBody(request) }));
+    },
   };
 }
 
