@@ -64,6 +64,12 @@ export async function resolveCards({ registry, sources, request, requestId, work
     return { results, unknownKeys };
   } finally {
     clearTimeout(timer);
-    controller.abort();
+    controller.abort(SETTLED);
   }
 }
+
+/**
+ * The abort reason once a request is answered. Given once: `abort()` without a reason builds a
+ * DOMException with its stack on every request, which cost half of this abort (9 vs 4.4 µs).
+ */
+const SETTLED = new Error('the Plain request was answered (or its deadline passed): its remaining work is no longer needed');
