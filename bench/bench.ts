@@ -25,6 +25,7 @@ const { values: flags } = parseArgs({
     rows: { type: 'string', default: ROWS.join(',') },
     'cpu-prof': { type: 'string' },
     'node-args': { type: 'string', default: '' },
+    server: { type: 'string', default: 'src/index.ts' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -38,6 +39,7 @@ if (flags.help) {
   --rows <list>        rows to run, of ${ROWS.join(',')} (default all)
   --cpu-prof <dir>     write a V8 CPU profile of the cardql server (6-card config) into <dir>
   --node-args=<args>   extra node/V8 flags for the cardql servers, e.g. --node-args=--max-semi-space-size=4
+  --server <file>      the cardql entry point to start (default src/index.ts), to measure a variant
   --quick              a short smoke run
 `);
   process.exit(0);
@@ -102,14 +104,14 @@ async function main(): Promise<void> {
   const [cardql, cardql25] = await Promise.all([
     startChild({
       name: 'cardql',
-      script: 'src/index.ts',
+      script: flags.server,
       env: cardqlEnv,
       port: await freePort(),
       nodeArgs: [...nodeArgs, ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`] : [])],
       ready: cardqlReady(demo),
     }),
     has('scaling')
-      ? startChild({ name: 'cardql-25', script: 'src/index.ts', env: scalingEnv, port: await freePort(), nodeArgs, ready: cardqlReady(scaling[0]!.requests) })
+      ? startChild({ name: 'cardql-25', script: flags.server, env: scalingEnv, port: await freePort(), nodeArgs, ready: cardqlReady(scaling[0]!.requests) })
       : undefined,
   ]);
   children.push(cardql, ...(cardql25 ? [cardql25] : []));

@@ -7,6 +7,7 @@ import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { parseCardsRequest } from '../src/http/parse-cards-request.ts';
+import { bindVariables } from '../src/registry/variables.ts';
 import { Card, CardsResponse } from '../src/plain/cards-response.ts';
 import { cardRequests, DEMO_KEYS, pickCustomers } from './fixtures.ts';
 
@@ -20,6 +21,7 @@ const requests = cardRequests(pickCustomers(databasePath, Number(values.customer
 const logger = createLogger('info', { write: () => {} });
 const { config } = loadConfig({ NODE_ENV: 'production', CARDQL_SIGNING_SECRET: secret, CARDQL_DATABASE: databasePath });
 const app = await createApp(config, { logger });
+const cards = DEMO_KEYS.map((key) => app.registry.get(key)!);
 const parsed = requests.map(({ body }) => parseCardsRequest(Buffer.from(body)));
 const responses = await Promise.all(parsed.map(async (request) => ({ cards: (await app.resolve(request)).results.map((r) => r.card) })));
 
@@ -34,6 +36,15 @@ const stages: Stage[] = [
     },
   },
   { name: 'app.resolve: queries, mappers, per-card validation', run: (i) => app.resolve(parsed[i % parsed.length]!) },
+  {
+    name: 'the 6 stored queries alone (local executor: compiled queries, resolvers, DataLoader, SQLite)',
+    run: (i) => {
+      const request = parsed[i % parsed.length]!;
+      const signal = new AbortController().signal;
+      const executor = app.sources.get('local')!.createExecutor({ requestId: 'bench', workspaceId: null, signal });
+      return Promise.all(cards.map((card) => executor({ document: card.document, operationName: card.operationName, variables: bindVariables(card.variableNames, request, null), signal })));
+    },
+  },
   { name: 'parse the request body (JSON + zod)', run: (i) => parseCardsRequest(Buffer.from(requests[i % requests.length]!.body)) },
   { name: 'Card.safeParse of the 6 cards', run: (i) => responses[i % responses.length]!.cards.map((card) => Card.safeParse(card)) },
   { name: 'CardsResponse.safeParse of the response (the second pass cardql no longer makes)', run: (i) => CardsResponse.safeParse(responses[i % responses.length]) },
