@@ -73,7 +73,7 @@ const cardqlEnv = {
   LOG_LEVEL: 'info',
 };
 
-type Row = { name: string; cards: number | string; load: LoadResult; cpuMsPerRequest: number; peakRssMb: number; statements?: StatementCounts };
+type Row = { name: string; cards: number | string; load: LoadResult; cpuMsPerRequest: number; clientCpuMsPerRequest: number; peakRssMb: number; statements?: StatementCounts };
 
 const children: Child[] = [];
 const temporary: string[] = [];
@@ -170,14 +170,18 @@ async function main(): Promise<void> {
   }
   let memory: { row: Row; before: number; after: number; peak: number; trace: number[] } | undefined;
   if (has('rss')) {
-    const before = readMemory(cardql.pid).rssBytes;
+    // A fresh process, so that its high-water mark is this row's alone (the naive row inflates the other one).
+    log('starting a fresh cardql server for the memory row');
+    const fresh = await startChild({ name: 'cardql-memory', script: flags.server, env: cardqlEnv, port: await freePort(), nodeArgs, ready: cardqlReady(demo) });
+    children.push(fresh);
+    const before = readMemory(fresh.pid).rssBytes;
     const trace: number[] = [];
-    const tracer = setInterval(() => trace.push(readMemory(cardql.pid).rssBytes), 10_000);
-    const row = await measure(`cardql POST /cards, ${rssDurationS} s (memory)`, DEMO_KEYS.length, cardql, (seconds) =>
-      runAutocannon({ url: `${cardql.url}/cards`, connections, durationS: seconds, requests: demo }),
+    const tracer = setInterval(() => trace.push(readMemory(fresh.pid).rssBytes), 10_000);
+    const row = await measure(`cardql POST /cards, ${rssDurationS} s (memory, fresh process)`, DEMO_KEYS.length, fresh, (seconds) =>
+      runAutocannon({ url: `${fresh.url}/cards`, connections, durationS: seconds, requests: demo }),
     { seconds: rssDurationS, warmup: false });
     clearInterval(tracer);
-    const { rssBytes, peakRssBytes } = readMemory(cardql.pid);
+    const { rssBytes, peakRssBytes } = readMemory(fresh.pid);
     memory = { row, before, after: rssBytes, peak: peakRssBytes, trace: [...trace, rssBytes] };
   }
 
@@ -198,13 +202,16 @@ async function measure(
   }
   log(`${name}: measuring ${seconds} s`);
   const cpuBefore = readCpuMs(target.pid);
+  const clientBefore = process.cpuUsage();
   const rss = sampleRss(target.pid);
   const result = await load(seconds);
   const { maxRssBytes } = rss.stop();
   const cpuMs = readCpuMs(target.pid) - cpuBefore;
+  const client = process.cpuUsage(clientBefore);
   log(`${name}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.failures} failures`);
   await sleep(300); // let the target's last responses and GC settle before the next row
-  return { name, cards, load: result, cpuMsPerRequest: cpuMs / Math.max(1, result.completed), peakRssMb: maxRssBytes / 2 ** 20 };
+  const perRequest = (ms: number) => ms / Math.max(1, result.completed);
+  return { name, cards, load: result, cpuMsPerRequest: perRequest(cpuMs), clientCpuMsPerRequest: perRequest((client.user + client.system) / 1000), peakRssMb: maxRssBytes / 2 ** 20 };
 }
 
 /**
@@ -265,14 +272,14 @@ function report({ limit, cardql, naive, ceiling, scaling, memory }: Report): voi
   out.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ${new Date().toISOString()}`);
   out.push(`load: ${connections} connections, ${durationS} s per row after a ${warmupS} s warm-up, ${customerCount} customers, NODE_ENV=production, signing on, LOG_LEVEL=info${nodeArgs.length ? `, cardql run with ${nodeArgs.join(' ')}` : ''}`);
   out.push('');
-  out.push('| row | cards | req/s | p50 ms | p99 ms | server CPU ms/req | peak RSS MB | SQL/req | failures |');
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| row | cards | req/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | peak RSS MB | SQL/req | failures |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const line = (row: Row) =>
     out.push(
-      `| ${row.name} | ${row.cards} | ${row.load.rps.toFixed(0)} | ${row.load.p50.toFixed(2)} | ${row.load.p99.toFixed(2)} | ${row.cpuMsPerRequest.toFixed(3)} | ${row.peakRssMb.toFixed(0)} | ${row.statements ? formatStatements(row.statements) : ''} | ${row.load.failures} |`,
+      `| ${row.name} | ${row.cards} | ${row.load.rps.toFixed(0)} | ${row.load.p50.toFixed(2)} | ${row.load.p99.toFixed(2)} | ${row.cpuMsPerRequest.toFixed(3)} | ${row.clientCpuMsPerRequest.toFixed(3)} | ${row.peakRssMb.toFixed(0)} | ${row.statements ? formatStatements(row.statements) : ''} | ${row.load.failures} |`,
     );
   for (const row of [limit, cardql, naive, ceiling, ...scaling, memory?.row]) if (row) line(row);
-  if (memory) out.push(`\nmemory row: RSS ${mb(memory.before)} MB before, ${memory.trace.map(mb).join(' → ')} MB every 10 s, ${mb(memory.after)} MB after, peak (VmHWM, whole process life) ${mb(memory.peak)} MB`);
+  if (memory) out.push(`\nmemory row: RSS ${mb(memory.before)} MB idle after start, ${memory.trace.map(mb).join(' → ')} MB every 10 s of load, ${mb(memory.after)} MB at the end; peak (VmHWM) ${mb(memory.peak)} MB`);
 
   const targets: Array<[string, boolean, string]> = [];
   if (cardql && limit) {
@@ -288,8 +295,8 @@ function report({ limit, cardql, naive, ceiling, scaling, memory }: Report): voi
     const judged = rssDurationS >= 60;
     targets.push([
       `RSS < ${RSS_TARGET_MB} MB after 60 s of load`,
-      judged && memory.after / 2 ** 20 < RSS_TARGET_MB && memory.peak / 2 ** 20 < RSS_TARGET_MB,
-      `${mb(memory.after)} MB after ${rssDurationS} s, peak ${mb(memory.peak)} MB${judged ? '' : ' (not judged: the run was shorter than 60 s)'}`,
+      judged && memory.after / 2 ** 20 < RSS_TARGET_MB,
+      `${mb(memory.after)} MB after ${rssDurationS} s (peak ${mb(memory.peak)} MB)${judged ? '' : ' (not judged: the run was shorter than 60 s)'}`,
     ]);
   }
   if (scaling.length === 3 && scaling.every((row) => row.statements)) {
