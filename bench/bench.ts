@@ -185,7 +185,9 @@ async function main(): Promise<void> {
     memory = { row, before, after: rssBytes, peak: peakRssBytes, trace: [...trace, rssBytes] };
   }
 
-  report({ ...results, scaling: scalingRows, memory });
+  // Status 200 is not enough: a card that failed or timed out under load is a 200 with an error card.
+  const outcomes = await cardOutcomes(children.filter((child) => child.name.startsWith('cardql')).map((child) => child.url));
+  report({ ...results, scaling: scalingRows, memory, outcomes });
 }
 
 /** Warms the target up, then runs `load` for the row's duration while sampling the target's RSS and CPU time. */
@@ -263,10 +265,27 @@ async function mapConcurrently<T, R>(items: T[], concurrency: number, task: (ite
 type Report = Partial<Record<'limit' | 'cardql' | 'naive' | 'ceiling', Row>> & {
   scaling: Row[];
   memory: { row: Row; before: number; after: number; peak: number; trace: number[] } | undefined;
+  outcomes: Map<string, number> | undefined;
 };
 
+/** Cards answered per outcome (ok, no-data, error, timeout) by the cardql servers, summed from their /metrics; undefined if unreadable. */
+async function cardOutcomes(urls: string[]): Promise<Map<string, number> | undefined> {
+  const totals = new Map<string, number>();
+  try {
+    for (const url of urls) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      for (const match of text.matchAll(/^cardql_card_results_total\{[^}]*outcome="([^"]+)"[^}]*\} (\d+)/gm)) {
+        totals.set(match[1]!, (totals.get(match[1]!) ?? 0) + Number(match[2]));
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return totals.size > 0 ? totals : undefined;
+}
+
 /** Prints the machine, the table (markdown) and one PASS/FAIL line per target that this run measured. */
-function report({ limit, cardql, naive, ceiling, scaling, memory }: Report): void {
+function report({ limit, cardql, naive, ceiling, scaling, memory, outcomes }: Report): void {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   const out: string[] = [];
   out.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ${new Date().toISOString()}`);
@@ -310,6 +329,12 @@ function report({ limit, cardql, naive, ceiling, scaling, memory }: Report): voi
   }
   const rowsFailed = [limit, cardql, naive, ceiling, ...scaling, memory?.row].filter((row) => row && row.load.failures > 0);
   targets.push(['every measured request answered 200', rowsFailed.length === 0, rowsFailed.length ? rowsFailed.map((row) => row!.name).join(', ') : 'all rows']);
+  if (outcomes) {
+    const failed = (outcomes.get('error') ?? 0) + (outcomes.get('timeout') ?? 0);
+    targets.push(['no error or timeout card in any answer (cardql /metrics)', failed === 0, [...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ')]);
+  } else {
+    out.push('\n(card outcomes not checked: /metrics could not be read)');
+  }
   out.push('');
   for (const [name, ok, figure] of targets) out.push(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${figure}`);
   process.stdout.write(`${out.join('\n')}\n`);
