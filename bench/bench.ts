@@ -1,7 +1,7 @@
 // `npm run bench`: cardql under load against its limit and the naive alternative, every row measured in
 // the same run on this machine, with PASS/FAIL per target. See docs/performance.md for the flags.
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     rows: { type: 'string', default: ROWS.join(',') },
     'cpu-prof': { type: 'string' },
-    'node-args': { type: 'string', default: '' },
+    'node-args': { type: 'string' },
     server: { type: 'string', default: 'src/index.ts' },
     help: { type: 'boolean', default: false },
   },
@@ -38,7 +38,7 @@ if (flags.help) {
   --customers <n>      distinct seeded customers the requests rotate over (default 500)
   --rows <list>        rows to run, of ${ROWS.join(',')} (default all)
   --cpu-prof <dir>     write a V8 CPU profile of the cardql server (6-card config) into <dir>
-  --node-args=<args>   extra node/V8 flags for the cardql servers, e.g. --node-args=--max-semi-space-size=4
+  --node-args=<args>   node/V8 flags for the cardql servers (default: those of \`npm start\`, read from package.json)
   --server <file>      the cardql entry point to start (default src/index.ts), to measure a variant
   --quick              a short smoke run
 `);
@@ -54,7 +54,15 @@ const warmupS = quick ? 1 : 2;
 const rows = new Set(flags.rows.split(',').map((row) => row.trim()));
 for (const row of rows) if (!(ROWS as readonly string[]).includes(row)) fail(`--rows: expected a list of ${ROWS.join(', ')}, received "${row}"`);
 const has = (row: RowId) => rows.has(row);
-const nodeArgs = flags['node-args'].split(/\s+/).filter(Boolean);
+const nodeArgs = (flags['node-args'] ?? startNodeArgs()).split(/\s+/).filter(Boolean);
+
+/** The node flags `npm start` runs the service with, so that the bench measures what users run. */
+function startNodeArgs(): string {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+--import tsx\b/.exec(start);
+  if (!match) fail(`package.json: expected the start script to be "node [flags] --import tsx <entry>", received "${start}"`);
+  return match[1]!;
+}
 
 /** How an error card reads (src/resolve/card-result.ts): a benchmark of error cards would measure nothing. */
 const ERROR_CARD = /This card (couldn't be loaded|took too long to load)\. Reference:/;
