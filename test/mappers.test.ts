@@ -15,7 +15,7 @@ import type {
   UsageQuery,
 } from '../src/generated/graphql.ts';
 import type { CardDefinition, CardOutput, MapContext } from '../src/mapping/define-card.ts';
-import { formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
+import { formatDate, formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
 import { Card } from '../src/plain/cards-response.ts';
 import { outline as outlineComponents } from './support/outline.ts';
 import type { Component } from '../src/plain/components.ts';
@@ -494,6 +494,22 @@ describe('the formatters the cards lean on', () => {
       '$1,234.50',
       '1,234.50 US',
     ]);
+  });
+
+  it.each([
+    ['2026-03-05T10:11:12.000Z', '5 Mar 2026'],
+    ['2026-09-30T23:59:59.999Z', '30 Sept 2026'],
+    ['2027-01-01T00:00:00.000Z', '1 Jan 2027'],
+    ['2024-02-29T12:00:00.000Z', '29 Feb 2024'],
+    ['2026-12-31T23:30:00-02:00', '1 Jan 2027'],
+  ])('formatDate(%j) is %j, the day in UTC', (iso, expected) => {
+    expect(formatDate(iso)).toBe(expected);
+  });
+
+  it('formatDate names every month, and refuses a string that is not a date', () => {
+    const months = Array.from({ length: 12 }, (_, month) => formatDate(new Date(Date.UTC(2026, month, 15)).toISOString()).split(' ')[1]);
+    expect(months).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec']);
+    expect(() => formatDate('yesterday')).toThrow(/expected an ISO 8601 date, received "yesterday"/);
   });
 
   it('pluralizes with an s except for exactly one', () => {

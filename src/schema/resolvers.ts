@@ -1,20 +1,14 @@
 // Resolvers of the in-process schema: map database rows to GraphQL fields, reading only through the request's loaders.
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { PlanRow, SubscriptionRow } from '../db/rows.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Context } from './context.ts';
+import { DateTime } from './date-time.ts';
 
 const MAX_PAGE = 50;
 
 /** Every resolver of schema.graphql. Parents are rows from src/db/rows.ts, as configured in codegen.yml's `mappers`. */
 export const resolvers: Resolvers = {
-  DateTime: new GraphQLScalarType<string, string>({
-    name: 'DateTime',
-    description: 'An ISO 8601 date-time in UTC.',
-    serialize: (value) => toIsoString(value),
-    parseValue: (value) => toIsoString(value),
-    parseLiteral: (ast) => toIsoString(ast.kind === Kind.STRING ? ast.value : null),
-  }),
+  DateTime,
 
   Query: {
     // Identifiers are tried in the documented order; one that matches nobody falls through to the next.
@@ -104,12 +98,4 @@ async function planOf(subscription: SubscriptionRow, loaders: Context['loaders']
   // The foreign key makes this unreachable; if it happens the data is corrupt, not the request.
   if (!plan) throw new Error(`Subscription ${subscription.id} refers to plan ${subscription.plan_id}, which does not exist`);
   return plan;
-}
-
-function toIsoString(value: unknown): string {
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw new GraphQLError(`DateTime expected an ISO 8601 string or a Date, received ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return date.toISOString();
 }
