@@ -5,8 +5,6 @@ export type ExecutionRequest = {
   document: DocumentNode;
   operationName: string;
   variables: Record<string, unknown>;
-  /** Aborted when the request's deadline passes: executors stop what they can. */
-  signal: AbortSignal;
 };
 
 /**
@@ -19,7 +17,11 @@ export type Executor = (request: ExecutionRequest) => Promise<ExecutionResult>;
 export type RequestScope = {
   requestId: string;
   workspaceId: string | null;
-  signal: AbortSignal;
+  /**
+   * Aborted once the Plain request is answered or its deadline passes: executors stop what they can.
+   * The pipeline makes it on first read, so a source that never reads it costs no AbortController.
+   */
+  readonly signal: AbortSignal;
   /** When the request's deadline passes, on the `performance.now()` clock: remote sources cap their timeouts by it. Absent: only `signal` bounds the work. */
   deadlineAt?: number;
 };

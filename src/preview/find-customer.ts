@@ -44,7 +44,7 @@ async function lookUp(source: Source, given: PreviewRequest['customer']): Promis
   const controller = new AbortController();
   const executor = source.createExecutor({ requestId: 'preview-customer-lookup', workspaceId: null, signal: controller.signal });
   const variables = { externalId: given.externalId ?? null, email: given.email ?? null, plainCustomerId: given.id ?? null };
-  const result = await executor({ document: LOOKUP, operationName: 'PreviewCustomer', variables, signal: controller.signal });
+  const result = await executor({ document: LOOKUP, operationName: 'PreviewCustomer', variables });
   controller.abort();
   return ((result.data as { customer?: Found | null } | null | undefined)?.customer ?? null);
 }

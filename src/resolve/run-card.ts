@@ -12,15 +12,14 @@ export type RunCardInput = {
   executor: Executor;
   variables: Record<string, unknown>;
   context: MapContext;
-  signal: AbortSignal;
 };
 
 /** Never rejects: every failure becomes an error card carrying its cause for the logs. */
-export async function runCard({ card, executor, variables, context, signal }: RunCardInput): Promise<CardResult> {
+export async function runCard({ card, executor, variables, context }: RunCardInput): Promise<CardResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   try {
-    const result = await executor({ document: card.document, operationName: card.operationName, variables, signal });
+    const result = await executor({ document: card.document, operationName: card.operationName, variables });
     if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
     const output = card.definition.map(result.data ?? null, context);
     const parsed = Card.safeParse(toCard(card.key, output, card.definition.timeToLiveSeconds));

@@ -1,0 +1,79 @@
+import { buildSchema, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
+import type { RegisteredCard } from '../src/registry/registry.ts';
+import { resolveCards } from '../src/resolve/resolve-cards.ts';
+
+const schema = buildSchema('type Query { hello: String }');
+
+/** A card on source "test" whose mapper shows `hello` as text. */
+function card(key: string): RegisteredCard {
+  return {
+    key,
+    source: 'test',
+    document: parse('query Hello { hello }'),
+    operationName: 'Hello',
+    variableNames: [],
+    definition: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
+    layout: 'mapper',
+  };
+}
+
+/** A source whose executor is `run`, given the scope of the Plain request it serves. */
+function sourceWith(run: (scope: RequestScope) => Executor): Source {
+  return { name: 'test', schema, createExecutor: run };
+}
+
+function resolve(source: Source, keys: string[], deadlineMs = 1_000) {
+  return resolveCards({
+    registry: new Map(keys.map((key) => [key, card(key)])),
+    sources: new Map([['test', source]]),
+    request: { cardKeys: keys, customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+    requestId: 'r1',
+    workspaceId: null,
+    deadlineMs,
+  });
+}
+
+describe('resolveCards: the request signal sources read from their scope', () => {
+  it('is aborted once the request is answered, for a source that read it while running', async () => {
+    let signal: AbortSignal | undefined;
+    const { results } = await resolve(
+      sourceWith((scope) => async () => {
+        signal = scope.signal;
+        expect(signal.aborted).toBe(false);
+        return { data: { hello: 'hi' } };
+      }),
+      ['a', 'b'],
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(signal?.aborted).toBe(true);
+    expect(String(signal?.reason)).toMatch(/the Plain request was answered/);
+  });
+
+  it('is already aborted for work that first reads it after the answer (a retry scheduled late)', async () => {
+    let scope: RequestScope | undefined;
+    await resolve(
+      sourceWith((given) => {
+        scope = given;
+        return async () => ({ data: { hello: 'hi' } });
+      }),
+      ['a'],
+    );
+    expect(scope!.signal.aborted).toBe(true);
+  });
+
+  it('aborts work still running at the deadline, which becomes a timeout card', async () => {
+    let signal: AbortSignal | undefined;
+    const { results } = await resolve(
+      sourceWith((scope) => () => {
+        signal = scope.signal;
+        return new Promise(() => {});
+      }),
+      ['slow'],
+      50,
+    );
+    expect(results[0]).toMatchObject({ key: 'slow', outcome: 'timeout' });
+    expect(signal?.aborted).toBe(true);
+  });
+});
