@@ -1,4 +1,5 @@
 // The six demo cards: what each shows for a full customer, an empty one and an unknown one, and that Plain accepts it.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import customerDetails from '../src/cards/customer-details.ts';
 import latestInvoice from '../src/cards/latest-invoice.ts';
@@ -15,7 +16,7 @@ import type {
   UsageQuery,
 } from '../src/generated/graphql.ts';
 import type { CardDefinition, CardOutput, MapContext } from '../src/mapping/define-card.ts';
-import { formatDate, formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
+import { formatCount, formatDate, formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
 import { Card } from '../src/plain/cards-response.ts';
 import { outline as outlineComponents } from './support/outline.ts';
 import type { Component } from '../src/plain/components.ts';
@@ -510,6 +511,18 @@ describe('the formatters the cards lean on', () => {
     const months = Array.from({ length: 12 }, (_, month) => formatDate(new Date(Date.UTC(2026, month, 15)).toISOString()).split(' ')[1]);
     expect(months).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec']);
     expect(() => formatDate('yesterday')).toThrow(/expected an ISO 8601 date, received "yesterday"/);
+  });
+
+  it('formatCount groups every safe integer as en-US does, and writes -0 as 0', () => {
+    const enUS = new Intl.NumberFormat('en-US');
+    fc.assert(
+      fc.property(fc.maxSafeInteger().filter((n) => !Object.is(n, -0)), (n) => {
+        expect(formatCount(n)).toBe(enUS.format(n));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect([0, 999, 1000, -1000, 1234567, -0].map(formatCount)).toEqual(['0', '999', '1,000', '-1,000', '1,234,567', '0']);
+    expect([1234.5678, Number.MAX_SAFE_INTEGER + 2].map(formatCount)).toEqual(['1,234.568', '9,007,199,254,740,992']);
   });
 
   it('pluralizes with an s except for exactly one', () => {
