@@ -22,7 +22,7 @@ import type { Telemetry } from './telemetry.ts';
 import { createLocalSchema } from './schema/index.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
-import { checkReadiness } from './health/readiness.ts';
+import { checkReadiness, createSourceLog } from './health/readiness.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
@@ -77,7 +77,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await checkDrift({ sources: remoteSources, registry, logger });
 
   let shuttingDown = false;
-  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger });
+  const sourceLog = createSourceLog(logger);
+  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
   const cards = createCardsHandler({ config, resolve, logger, telemetry });

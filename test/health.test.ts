@@ -94,6 +94,24 @@ describe('GET /readyz', () => {
     });
   });
 
+  it('logs a source going down once, however often it is probed, and once when it comes back', async () => {
+    let reachable = false;
+    const flaky = sourceWithReady('flaky', async () => {
+      if (!reachable) throw new Error('connect ECONNREFUSED billing:4001');
+    });
+    const app = await createTestApp({}, { db, sources: [flaky] });
+    const sourceLines = () => app.logs().filter((l) => l.source === 'flaky').map((l) => l.msg);
+    for (let probe = 0; probe < 3; probe++) expect((await get(app, '/readyz')).status).toBe(503);
+    expect(sourceLines()).toEqual(['source not ready']);
+    reachable = true;
+    for (let probe = 0; probe < 2; probe++) expect((await get(app, '/readyz')).status).toBe(200);
+    expect(sourceLines()).toEqual(['source not ready', 'source ready again']);
+    reachable = false;
+    expect((await get(app, '/readyz')).status).toBe(503);
+    expect(sourceLines()).toEqual(['source not ready', 'source ready again', 'source not ready']);
+    await app.close();
+  });
+
   it.each(['POST', 'PUT'])('answers %s with 405', async (method) => {
     const app = await createTestApp({}, { db });
     const { status, body } = await get(app, '/readyz', method);

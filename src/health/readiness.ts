@@ -31,15 +31,49 @@ export type ReadinessDeps = {
   /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
   shuttingDown: () => boolean;
   logger: Logger;
+  /** Shared across probes so that a source's state is logged when it changes; default: one for this call. */
+  sourceLog?: SourceLog;
   sourceTimeoutMs?: number;
 };
+
+/**
+ * Logs a source going down and coming back, once each, rather than on every probe: a load balancer
+ * probing every few seconds would otherwise repeat the same warning for as long as the outage lasts.
+ */
+export type SourceLog = {
+  down(source: string, reason: string, error?: unknown): void;
+  up(source: string): void;
+};
+
+export function createSourceLog(logger: Logger): SourceLog {
+  const down = new Set<string>();
+  return {
+    down(source, reason, error) {
+      if (down.has(source)) return;
+      down.add(source);
+      // The cause may name internal hosts: logged whole here, summarised in the /readyz body.
+      logger.warn({ err: error, source, reason }, 'source not ready');
+    },
+    up(source) {
+      if (down.delete(source)) logger.info({ source }, 'source ready again');
+    },
+  };
+}
 
 /**
  * Runs every check concurrently: not shutting down, the database open and answering, at least one
  * card loaded, and each source that has a `ready` method answering it within the timeout.
  * Never throws; a check that throws is a failed check, its cause logged.
  */
-export async function checkReadiness({ db, sources, registry, shuttingDown, logger, sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS }: ReadinessDeps): Promise<Readiness> {
+export async function checkReadiness({
+  db,
+  sources,
+  registry,
+  shuttingDown,
+  logger,
+  sourceLog = createSourceLog(logger),
+  sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS,
+}: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
     ['database', timed(() => checkDatabase(db))],
@@ -47,7 +81,7 @@ export async function checkReadiness({ db, sources, registry, shuttingDown, logg
   ];
   for (const source of sources.values()) {
     const ready = source.ready?.bind(source);
-    if (ready) named.push([`source:${source.name}`, timed(() => checkSource(source.name, ready, sourceTimeoutMs, logger))]);
+    if (ready) named.push([`source:${source.name}`, timed(() => checkSource(source.name, ready, sourceTimeoutMs, sourceLog))]);
   }
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
@@ -61,7 +95,7 @@ function checkDatabase(db: Database): string | undefined {
   return rows[0]?.ok === 1 ? undefined : `expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`;
 }
 
-async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, logger: Logger): Promise<string | undefined> {
+async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
@@ -69,10 +103,12 @@ async function checkSource(name: string, ready: NonNullable<Source['ready']>, ti
   });
   try {
     // The race bounds a `ready` that ignores its signal.
-    return await Promise.race([ready(controller.signal).then(() => undefined), timeout]);
+    const failure = await Promise.race([ready(controller.signal).then(() => undefined), timeout]);
+    if (failure === undefined) log.up(name);
+    else log.down(name, failure);
+    return failure;
   } catch (error) {
-    // The cause may name internal hosts: logged whole, summarised in the body.
-    logger.warn({ err: error, source: name }, 'source not ready');
+    log.down(name, 'not reachable', error);
     return 'not reachable (the cause is in the logs)';
   } finally {
     clearTimeout(timer);
