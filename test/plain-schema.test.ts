@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CardsResponse } from '../src/plain/cards-response.ts';
-import { Component } from '../src/plain/components.ts';
+import { z } from 'zod';
+import { Card, CardsResponse, checkCard } from '../src/plain/cards-response.ts';
+import { Component, ComponentAsUnion } from '../src/plain/components.ts';
 import { plainExamples } from './support/fixtures.ts';
 
 const examples = plainExamples();
@@ -82,5 +84,72 @@ describe('the component schema', () => {
   it('accepts null for optional enums and for components (a card with no data)', () => {
     expect(Component.safeParse({ componentText: { text: 'a', textSize: null, textColor: null } }).success).toBe(true);
     expect(CardsResponse.safeParse({ cards: [{ key: 'k', timeToLiveSeconds: null, components: null }] }).success).toBe(true);
+  });
+});
+
+describe('checkCard: the compiled check the pipeline runs on every card', () => {
+  const cardsOf = (body: unknown) => (body as Cards).cards as Card[];
+
+  it('compiles whole: no part of the union form falls back to zod at run time', () => {
+    expect(() => z.compile(ComponentAsUnion, { strict: true })).not.toThrow();
+  });
+
+  it.each(examples)("accepts every card of $name, returning the card itself, not a copy", ({ body }) => {
+    for (const card of cardsOf(body)) {
+      const checked = checkCard(card);
+      expect(checked.success).toBe(true);
+      expect(checked.data).toBe(card);
+    }
+  });
+
+  for (const example of examples) {
+    it.each(invalidVariants)(`rejects ${example.name} with %s, with Card's issues`, (_name, mutate) => {
+      const body = structuredClone(example.body) as Cards;
+      mutate(body);
+      const rejected = cardsOf(body).map((card) => checkCard(card)).filter((checked) => !checked.success);
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const checked of rejected) expect(checked.error?.issues.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('accepts exactly what Card accepts, over generated component trees valid and not', () => {
+    const text = fc.oneof(fc.constantFrom('a', 'Paid', 'x'.repeat(500), 'x'.repeat(501), 'x'.repeat(5001), ''), fc.string());
+    const url = fc.constantFrom('https://example.com/a', 'mailto:a@b.co', 'http://x', '/relative', 'javascript:alert(1)', 'not a url', '');
+    const maybe = <T,>(value: fc.Arbitrary<T>) => fc.option(fc.oneof(value, fc.constant(null)), { nil: undefined });
+    const enumOf = (...values: string[]) => fc.constantFrom(...values, 'PINK', '');
+    const leaf = fc.oneof(
+      fc.record({ componentText: fc.record({ text, textSize: maybe(enumOf('S', 'M', 'L')), textColor: maybe(enumOf('NORMAL', 'MUTED', 'ERROR')) }, { requiredKeys: [] }) }),
+      fc.record({ componentPlainText: fc.record({ plainText: text, plainTextSize: maybe(enumOf('S', 'L')) }, { requiredKeys: [] }) }),
+      fc.record({ componentBadge: fc.record({ badgeLabel: text, badgeColor: maybe(enumOf('GREY', 'GREEN', 'BLUE')) }, { requiredKeys: [] }) }),
+      fc.record({ componentSpacer: fc.record({ spacerSize: enumOf('XS', 'XL') }, { requiredKeys: [] }) }),
+      fc.record({ componentDivider: fc.record({ dividerSpacingSize: maybe(enumOf('S', 'M')) }, { requiredKeys: [] }) }),
+      fc.record({ componentLinkButton: fc.record({ linkButtonLabel: text, linkButtonUrl: url }, { requiredKeys: [] }) }),
+      fc.record({ componentCopyButton: fc.record({ copyButtonValue: text, copyButtonTooltipLabel: maybe(text) }, { requiredKeys: [] }) }),
+      fc.record({ componentWorkflowButton: fc.record({ workflowButtonLabel: text, workflowButtonWorkflowIdentifier: fc.record({ workflowId: text }, { requiredKeys: [] }) }, { requiredKeys: [] }) }),
+      fc.record({ componentText: fc.record({ text, size: fc.constant('S') }) }),
+      fc.constantFrom({}, null, 'text', [], { componentChart: {} }, { componentText: { text: 'a' }, componentBadge: { badgeLabel: 'b' } }),
+    );
+    const { component } = fc.letrec((tie) => ({
+      component: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('row'), tie('container')),
+      row: fc.record({ componentRow: fc.record({ rowMainContent: fc.array(tie('component'), { maxLength: 2 }), rowAsideContent: fc.array(tie('component'), { maxLength: 2 }) }) }),
+      container: fc.record({ componentContainer: fc.record({ containerContent: fc.array(tie('component'), { maxLength: 3 }) }) }),
+    }));
+    const card = fc.record({
+      key: fc.constantFrom('usage', 'last order', ''),
+      timeToLiveSeconds: fc.constantFrom(null, 15, 60, 14, 60.5),
+      components: fc.oneof(fc.constant(null), fc.array(component, { maxLength: 3 })),
+    });
+    let accepted = 0;
+    fc.assert(
+      fc.property(card, (value) => {
+        const expected = Card.safeParse(value).success;
+        expect(checkCard(value as Card).success).toBe(expected);
+        if (expected) accepted += 1;
+      }),
+      { numRuns: 5_000 },
+    );
+    // The generator reaches both answers often, or the comparison would prove little.
+    expect(accepted).toBeGreaterThan(250);
+    expect(accepted).toBeLessThan(4_750);
   });
 });

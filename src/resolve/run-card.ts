@@ -1,7 +1,7 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
 import type { ExecutionResult } from 'graphql';
 import type { CardOutput, MapContext } from '../mapping/define-card.ts';
-import { Card, TTL_RANGE } from '../plain/cards-response.ts';
+import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../http/parse-cards-request.ts';
 import type { Executor } from '../execution/executor.ts';
 import type { RegisteredCard } from '../registry/registry.ts';
@@ -22,7 +22,7 @@ export async function runCard({ card, executor, variables, context }: RunCardInp
     const result = await executor({ document: card.document, operationName: card.operationName, variables });
     if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
     const output = card.definition.map(result.data ?? null, context);
-    const parsed = Card.safeParse(toCard(card.key, output, card.definition.timeToLiveSeconds));
+    const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
     if (!parsed.success) {
       return failedCard(card.key, 'error', new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`), elapsed());
     }
