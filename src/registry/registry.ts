@@ -1,7 +1,8 @@
 // Loads every card at startup: stored queries parsed and validated once, matched with their mappers.
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
 import type { CardDefinition } from '../mapping/define-card.ts';
@@ -139,11 +140,63 @@ function checkQuery(
   };
 }
 
+/**
+ * Where cardql's modules come from when they run compiled: `npm start` runs `dist/src/index.js`, which
+ * `npm run build` (tsconfig.build.json) compiles from `src/` and `examples/`, `<root>/src/x.ts` →
+ * `<root>/dist/src/x.js`. `root` is absolute; `outDir` and `include` are relative to it, as in
+ * tsconfig.build.json (test/compiled.test.ts checks that they match).
+ */
+export type Build = { root: string; outDir: string; include: readonly string[] };
+
+/**
+ * Set when this module is `<root>/dist/src/registry/registry.js`; undefined under tsx (`npm run dev`, the
+ * `cardql` command) and vitest, which import the TypeScript mappers themselves.
+ */
+const BUILD: Build | undefined = import.meta.url.endsWith('.js') ? { root: resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), ...buildLayout() } : undefined;
+
+/** Where tsconfig.build.json puts the build, relative to the project's root. */
+export function buildLayout(): Omit<Build, 'root'> {
+  return { outDir: 'dist', include: ['src', 'examples'] };
+}
+
+/**
+ * The module to import for the mapper written at the absolute path `source`: the source itself under tsx,
+ * and any `.js`/`.mjs` mapper; when cardql runs compiled, a `.ts` mapper's compiled output, or a problem
+ * saying why there is none (node cannot import TypeScript, and a mapper never silently runs from elsewhere).
+ */
+export function mapperModule(source: string, build: Build | undefined): { module: string } | { problem: string } {
+  if (!build || extname(source) !== '.ts') return { module: source };
+  const path = relative(build.root, source);
+  if (!build.include.some((dir) => isInside(path, dir))) {
+    return {
+      problem:
+        `a TypeScript mapper outside what \`npm run build\` compiles: expected a mapper under ${build.include.map((dir) => join(build.root, dir) + sep).join(' or ')}` +
+        ` (CARDQL_CARDS_DIR, default src/cards) or written as JavaScript (.mjs), received ${source}. Move the mappers under src/, add their folder to tsconfig.build.json's include, or run cardql with tsx (\`npx cardql serve\`)`,
+    };
+  }
+  return { module: join(build.root, build.outDir, path.replace(/\.ts$/, '.js')) };
+}
+
+/** Whether the relative path `path` is inside the relative folder `dir`. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 async function importDefinition(path: string, problems: string[]): Promise<CardDefinition<unknown> | undefined> {
   const where = relative(process.cwd(), path);
+  const target = mapperModule(resolve(path), BUILD);
+  if ('problem' in target) {
+    problems.push(`${where}:1: ${target.problem}`);
+    return undefined;
+  }
+  if (target.module !== resolve(path) && !existsSync(target.module)) {
+    problems.push(`${where}:1: no compiled mapper: expected ${relative(process.cwd(), target.module)}, received none. \`npm start\` builds it; when running dist/src/index.js directly, run \`npm run build\` first`);
+    return undefined;
+  }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    module = (await import(pathToFileURL(target.module).href)) as { default?: unknown };
   } catch (error) {
     problems.push(`${where}:1: cannot load the mapper: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
