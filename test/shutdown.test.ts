@@ -1,5 +1,5 @@
 // Graceful shutdown: the real server process under load gets SIGTERM, finishes what it started, refuses the rest, exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { CardsResponse } from '../src/plain/cards-response.ts';
 import { resolvers } from '../src/schema/resolvers.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { ANCHOR, cardsBody } from './support/app.ts';
+import { killAll, spawnServer as spawnProcess, type Spawned } from './support/process.ts';
 
 // One database file seeded once and opened by every server of this file: seeding is the slow part of starting.
 const dir = mkdtempSync(join(tmpdir(), 'cardql-shutdown-'));
@@ -23,32 +24,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FIXTURE_CARDS = { CARDQL_QUERIES_DIR: 'test/fixtures/failing-cards/queries', CARDQL_CARDS_DIR: 'test/fixtures/failing-cards/mappers' };
 
-type Spawned = { child: ChildProcess; url: string; stdout: () => string; stderr: () => string; exited: Promise<number | null> };
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killAll(children));
 
-/** Starts a server process (tsx, no build) and resolves once it logs the URL it listens on. */
-async function spawnServer(entry: string, env: Record<string, string>): Promise<Spawned> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const listening = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"cardql listening"/.exec(stdout);
-      if (listening) resolve(listening[1]!);
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
-  });
-  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+/**
+ * Starts a server process through tsx (no build): the fixture needs a slow resolver wired in-process.
+ * `npm start` itself (the compiled build) and its SIGTERM are tested in test/compiled.test.ts.
+ */
+function spawnServer(entry: string, env: Record<string, string>): Promise<Spawned> {
+  return spawnProcess(process.execPath, ['--import', 'tsx', entry], { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'info', ...env }, children);
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -64,15 +48,6 @@ function post(url: string, keys: string[]): Promise<Response> {
 }
 
 describe('SIGTERM on the real process', () => {
-  it('exits 0 at once when nothing is in flight, saying so in the logs', async () => {
-    const server = await spawnServer('src/index.ts', {});
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    const logged = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
-    expect(logged.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down', 'shutdown complete']));
-  });
-
   it('under load finishes every in-flight request with 200, refuses new connections, and exits 0', async () => {
     const IN_FLIGHT = 12;
     const server = await spawnServer('test/fixtures/shutdown/server.ts', { ...FIXTURE_CARDS, SLOW_MS: '1500', CARDQL_DEADLINE_MS: '5000' });
