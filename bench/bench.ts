@@ -1,5 +1,6 @@
 // `npm run bench`: cardql under load against its limit and the naive alternative, every row measured in
 // the same run on this machine, with PASS/FAIL per target. See docs/performance.md for the flags.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ const { values: flags } = parseArgs({
     rows: { type: 'string', default: ROWS.join(',') },
     'cpu-prof': { type: 'string' },
     'node-args': { type: 'string' },
-    server: { type: 'string', default: 'src/index.ts' },
+    server: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -39,7 +40,8 @@ if (flags.help) {
   --rows <list>        rows to run, of ${ROWS.join(',')} (default all)
   --cpu-prof <dir>     write a V8 CPU profile of the cardql server (6-card config) into <dir>
   --node-args=<args>   node/V8 flags for the cardql servers (default: those of \`npm start\`, read from package.json)
-  --server <file>      the cardql entry point to start (default src/index.ts), to measure a variant
+  --server <file>      the cardql entry point to start (default: that of \`npm start\`, built first), to measure
+                       a variant (a .ts file runs through tsx)
   --quick              a short smoke run
 `);
   process.exit(0);
@@ -54,14 +56,28 @@ const warmupS = quick ? 1 : 2;
 const rows = new Set(flags.rows.split(',').map((row) => row.trim()));
 for (const row of rows) if (!(ROWS as readonly string[]).includes(row)) fail(`--rows: expected a list of ${ROWS.join(', ')}, received "${row}"`);
 const has = (row: RowId) => rows.has(row);
-const nodeArgs = (flags['node-args'] ?? startNodeArgs()).split(/\s+/).filter(Boolean);
+const start = startCommand();
+const nodeArgs = flags['node-args'] !== undefined ? flags['node-args'].split(/\s+/).filter(Boolean) : start.nodeArgs;
+const server = flags.server ?? start.entry;
+/** The compiled server imports no TypeScript: its scaling cards re-export the built mappers. */
+const compiled = !server.endsWith('.ts');
 
-/** The node flags `npm start` runs the service with, so that the bench measures what users run. */
-function startNodeArgs(): string {
+/**
+ * The node flags and entry point `npm start` runs the service with (after its `prestart`, the build), so
+ * that the bench measures what users run.
+ */
+function startCommand(): { nodeArgs: string[]; entry: string } {
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+--import tsx\b/.exec(start);
-  if (!match) fail(`package.json: expected the start script to be "node [flags] --import tsx <entry>", received "${start}"`);
-  return match[1]!;
+  const match = /^(?:exec\s+)?node((?:\s+--[\w-]+(?:=\S+)?)*)\s+(\S+\.js)$/.exec(start);
+  if (!match) fail(`package.json: expected the start script to be "[exec] node [flags] <entry>.js", received "${start}"`);
+  return { nodeArgs: match[1]!.split(/\s+/).filter(Boolean), entry: match[2]! };
+}
+
+/** What `npm start` does before it starts: `npm run build`, so that the compiled server is the current source. */
+function build(): void {
+  log('building (npm run build, as npm start does)');
+  const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) fail(`npm run build failed (${built.error?.message ?? `exit ${built.status}`})`);
 }
 
 /** How an error card reads (src/resolve/card-result.ts): a benchmark of error cards would measure nothing. */
@@ -95,7 +111,8 @@ try {
 async function main(): Promise<void> {
   log(`preparing: ${customerCount} customers from ${databasePath}`);
   const customers = pickCustomers(databasePath, customerCount);
-  const copies = cardsWithCopies(MAX_KEYS);
+  if (compiled) build();
+  const copies = cardsWithCopies(MAX_KEYS, { compiled });
   temporary.push(dirname(copies.queriesDir));
   const demo = cardRequests(customers, DEMO_KEYS, secret);
   const scaling: Array<{ cards: number; requests: Prepared[] }> = [
@@ -112,14 +129,14 @@ async function main(): Promise<void> {
   const [cardql, cardql25] = await Promise.all([
     startChild({
       name: 'cardql',
-      script: flags.server,
+      script: server,
       env: cardqlEnv,
       port: await freePort(),
       nodeArgs: [...nodeArgs, ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`] : [])],
       ready: cardqlReady(demo),
     }),
     has('scaling')
-      ? startChild({ name: 'cardql-25', script: flags.server, env: scalingEnv, port: await freePort(), nodeArgs, ready: cardqlReady(scaling[0]!.requests) })
+      ? startChild({ name: 'cardql-25', script: server, env: scalingEnv, port: await freePort(), nodeArgs, ready: cardqlReady(scaling[0]!.requests) })
       : undefined,
   ]);
   children.push(cardql, ...(cardql25 ? [cardql25] : []));
@@ -180,7 +197,7 @@ async function main(): Promise<void> {
   if (has('rss')) {
     // A fresh process, so that its high-water mark is this row's alone (the naive row inflates the other one).
     log('starting a fresh cardql server for the memory row');
-    const fresh = await startChild({ name: 'cardql-memory', script: flags.server, env: cardqlEnv, port: await freePort(), nodeArgs, ready: cardqlReady(demo) });
+    const fresh = await startChild({ name: 'cardql-memory', script: server, env: cardqlEnv, port: await freePort(), nodeArgs, ready: cardqlReady(demo) });
     children.push(fresh);
     const before = readMemory(fresh.pid).rssBytes;
     const trace: number[] = [];
@@ -297,7 +314,7 @@ function report({ limit, cardql, naive, ceiling, scaling, memory, outcomes }: Re
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   const out: string[] = [];
   out.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ${new Date().toISOString()}`);
-  out.push(`load: ${connections} connections, ${durationS} s per row after a ${warmupS} s warm-up, ${customerCount} customers, NODE_ENV=production, signing on, LOG_LEVEL=info${nodeArgs.length ? `, cardql run with ${nodeArgs.join(' ')}` : ''}`);
+  out.push(`load: ${connections} connections, ${durationS} s per row after a ${warmupS} s warm-up, ${customerCount} customers, NODE_ENV=production, signing on, LOG_LEVEL=info, cardql run as \`node ${[...nodeArgs, ...(compiled ? [] : ['--import', 'tsx']), server].join(' ')}\``);
   out.push('');
   out.push('| row | cards | req/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | peak RSS MB | SQL/req | failures |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

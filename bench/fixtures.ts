@@ -95,9 +95,11 @@ export function graphqlGroups(customers: Array<CardsRequest['customer']>, querie
 /**
  * A temporary card folder with `total` distinct keys: the six demo cards, then copies of them in
  * turn (`<key>-copy-<n>`, operation renamed) that re-export the demo mappers. The copies read the
- * same data, as 25 cards of one workspace over one backend would.
+ * same data, as 25 cards of one workspace over one backend would. For a compiled server (`compiled`,
+ * as `npm start` runs it), which imports no TypeScript outside src/, the copies are `.mjs` files
+ * re-exporting the built mappers in dist/src/cards/ (`npm run build` first).
  */
-export function cardsWithCopies(total = MAX_KEYS): { queriesDir: string; cardsDir: string; keys: string[] } {
+export function cardsWithCopies(total = MAX_KEYS, { compiled = false } = {}): { queriesDir: string; cardsDir: string; keys: string[] } {
   const root = mkdtempSync(join(tmpdir(), 'cardql-bench-'));
   const queriesDir = join(root, 'queries');
   const cardsDir = join(root, 'cards');
@@ -110,7 +112,8 @@ export function cardsWithCopies(total = MAX_KEYS): { queriesDir: string; cardsDi
     const key = copy === 0 ? source : `${source}-copy-${copy}`;
     const text = readFileSync(`queries/${source}.graphql`, 'utf8');
     writeFileSync(join(queriesDir, `${key}.graphql`), copy === 0 ? text : text.replace(/query (\w+)/, `query $1Copy${copy}`));
-    writeFileSync(join(cardsDir, `${key}.ts`), `export { default } from ${JSON.stringify(resolve(`src/cards/${source}.ts`))};\n`);
+    const [file, mapper] = compiled ? [`${key}.mjs`, `dist/src/cards/${source}.js`] : [`${key}.ts`, `src/cards/${source}.ts`];
+    writeFileSync(join(cardsDir, file), `export { default } from ${JSON.stringify(resolve(mapper))};\n`);
     keys.push(key);
   }
   return { queriesDir, cardsDir, keys };

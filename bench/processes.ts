@@ -25,8 +25,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node --import tsx <script>` (one process, so its pid is the server's own: `tsx` itself
- * would fork a child) and waits until `ready(url)` resolves true, at most `timeoutMs`.
+ * Starts `node [nodeArgs] <script>`, JavaScript as it is (the compiled cardql, as `npm start` runs it)
+ * and TypeScript through tsx's loader (`node --import tsx <script>`: one process, so its pid is the
+ * server's own; `tsx` itself would fork a child), and waits until `ready(url)` resolves true, at most
+ * `timeoutMs`.
  */
 export async function startChild({
   name,
@@ -45,7 +47,7 @@ export async function startChild({
   ready: (url: string) => Promise<boolean>;
   timeoutMs?: number;
 }): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     // stdout (one log line per request) goes to /dev/null: draining it here would cost the load generator CPU.
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -493,7 +493,12 @@ function selectedFields(schema: GraphQLSchema, document: Parameters<typeof visit
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Forks this script in another role; the server gets `--expose-gc` so that its heap can be measured after a GC. */
+/**
+ * Forks this script in another role; the server gets `--expose-gc` so that its heap can be measured after a GC.
+ * Through tsx, not the build `npm start` runs: the server role wires the faults into the in-process schema, so it
+ * is this script, and the soak judges growth (the end against the warmed-up level), which tsx's fixed ~55 MB
+ * does not change. The compiled `npm start` is tested by test/compiled.test.ts and measured by `npm run bench`.
+ */
 function startChild(role: 'server' | 'upstream', env: NodeJS.ProcessEnv): ChildProcess {
   return fork(fileURLToPath(import.meta.url), [], {
     execArgv: ['--import', 'tsx', ...(role === 'server' ? ['--expose-gc'] : [])],
