@@ -23,6 +23,14 @@ export const REDACTED_PATHS = [
   'err.variables.email',
 ];
 
-export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
+/**
+ * Logs to `destination`, by default standard output written synchronously: one write per line.
+ * pino's default is asynchronous, buffering lines until the previous write returns; with the event
+ * loop saturated (npm run bench) that buffer and its strings kept growing, and RSS with it, by
+ * about 0.35 MB/s (142 → 156 MB in 40 s, flat at 132 MB written synchronously). A synchronous
+ * write costs about a microsecond per request and blocks when the reader falls behind, which is
+ * the backpressure a bounded memory needs.
+ */
+export function createLogger(level: string = 'info', destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino({ level, base: { service: 'cardql' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger, REDACTED_PATHS } from '../src/log.ts';
 
@@ -38,5 +39,11 @@ describe('createLogger', () => {
   it('leaves a line without those fields as it was', () => {
     const line = JSON.parse(lineOf((logger) => logger.info({ requestId: 'r1', keys: ['usage'], status: 200 }, 'cards request')));
     expect(line).toMatchObject({ service: 'cardql', requestId: 'r1', keys: ['usage'], status: 200, msg: 'cards request' });
+  });
+
+  it('writes to standard output synchronously by default, so that lines never pile up in memory under load', () => {
+    const logger = createLogger('info') as unknown as Record<symbol, { fd: number; sync: boolean }>;
+    const stream = logger[pino.symbols.streamSym]!;
+    expect({ fd: stream.fd, sync: stream.sync }).toEqual({ fd: 1, sync: true });
   });
 });
