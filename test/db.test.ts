@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import type { CustomerRow, InvoiceRow, OrderRow, SubscriptionRow, UsageRow } from '../src/db/rows.ts';
@@ -174,6 +175,33 @@ describe('a database file', () => {
     expect(database.isOpen()).toBe(true);
     database.close();
     database.close();
+    expect(database.isOpen()).toBe(false);
+  });
+
+  it('reads one snapshot per turn of the event loop: a write by another process shows from the next turn', async () => {
+    const path = join(dir, 'turns.sqlite');
+    const reader = openDatabase({ path, anchor: ANCHOR });
+    const writer = new BetterSqlite3(path);
+    const anchors = () => reader.all<{ value: string }>("SELECT value FROM meta WHERE key = 'anchor'", []).map((row) => row.value);
+    try {
+      expect(anchors()).toEqual([ANCHOR.toISOString()]);
+      writer.prepare("UPDATE meta SET value = 'rewritten' WHERE key = 'anchor'").run();
+      // Same turn: the transaction the first read began still holds its snapshot.
+      expect(anchors()).toEqual([ANCHOR.toISOString()]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(anchors()).toEqual(['rewritten']);
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
+  it("closes cleanly with a turn's transaction still open, and nothing runs on it afterwards", async () => {
+    const database = openDatabase({ path: ':memory:', anchor: ANCHOR });
+    expect(database.all('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+    database.close();
+    // The end of the turn would have committed on a closed handle and thrown outside any caller.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(database.isOpen()).toBe(false);
   });
 });

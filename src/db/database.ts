@@ -21,15 +21,29 @@ const STATEMENT_CACHE_SIZE = 500;
 /** A prepared statement, and for one that returns rows the names of its columns. */
 type Prepared = { statement: BetterSqlite3.Statement; columns: string[] | null };
 
-/** A read-only view of the database for resolvers' loaders; the better-sqlite3 handle stays inside. */
+/**
+ * A read-only view of the database for resolvers' loaders; the better-sqlite3 handle stays inside.
+ *
+ * Statements run in one read transaction per turn of the event loop: the first statement of a turn
+ * begins it, and it ends when the turn does (setImmediate). Left to SQLite, each statement would be
+ * its own transaction, taking and releasing the WAL read lock with system calls each time: the eight
+ * statements of a six-card request cost 53 µs that way and 34 µs in one transaction (cpuUsage,
+ * 20,000 rounds). It also means the statements of one turn, and so every batch a request's loaders
+ * run together, read one snapshot.
+ */
 export class Database {
   /** Statements executed through `all()`: tests read it to prove that loaders batch. */
   statementCount = 0;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #statements = new Map<string, Prepared>();
+  readonly #begin: BetterSqlite3.Statement;
+  readonly #commit: BetterSqlite3.Statement;
+  #turnEnd: NodeJS.Immediate | undefined;
 
   constructor(sqlite: BetterSqlite3.Database) {
     this.#sqlite = sqlite;
+    this.#begin = sqlite.prepare('BEGIN');
+    this.#commit = sqlite.prepare('COMMIT');
   }
 
   /** Runs a query and returns every row, reusing the prepared statement for the same SQL text. */
@@ -41,6 +55,7 @@ export class Database {
       this.#statements.set(sql, prepared);
     }
     this.statementCount += 1;
+    this.#readInThisTurn();
     const { statement, columns } = prepared;
     if (!columns) return statement.all(...params) as T[];
     const rows = statement.all(...params) as unknown[][];
@@ -53,9 +68,22 @@ export class Database {
 
   /** Safe to call twice. */
   close(): void {
+    this.#endTurn();
     this.#statements.clear();
     if (this.#sqlite.open) this.#sqlite.close();
   }
+
+  #readInThisTurn(): void {
+    if (this.#turnEnd || this.#sqlite.inTransaction) return;
+    this.#begin.run();
+    this.#turnEnd = setImmediate(this.#endTurn);
+  }
+
+  readonly #endTurn = (): void => {
+    if (this.#turnEnd) clearImmediate(this.#turnEnd);
+    this.#turnEnd = undefined;
+    if (this.#sqlite.open && this.#sqlite.inTransaction) this.#commit.run();
+  };
 }
 
 /**
