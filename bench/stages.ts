@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { parseCardsRequest } from '../src/http/parse-cards-request.ts';
 import { bindVariables } from '../src/registry/variables.ts';
-import { Card, CardsResponse } from '../src/plain/cards-response.ts';
+import { Card, CardsResponse, checkCard } from '../src/plain/cards-response.ts';
 import { cardRequests, DEMO_KEYS, pickCustomers } from './fixtures.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, customers: { type: 'string', default: '500' } } });
@@ -46,7 +46,8 @@ const stages: Stage[] = [
     },
   },
   { name: 'parse the request body (JSON + zod)', run: (i) => parseCardsRequest(Buffer.from(requests[i % requests.length]!.body)) },
-  { name: 'Card.safeParse of the 6 cards', run: (i) => responses[i % responses.length]!.cards.map((card) => Card.safeParse(card)) },
+  { name: 'checkCard of the 6 cards (the compiled check runCard makes)', run: (i) => responses[i % responses.length]!.cards.map((card) => checkCard(card)) },
+  { name: 'Card.safeParse of the 6 cards (the interpreted schema, for its issues only)', run: (i) => responses[i % responses.length]!.cards.map((card) => Card.safeParse(card)) },
   { name: 'CardsResponse.safeParse of the response (the second pass cardql no longer makes)', run: (i) => CardsResponse.safeParse(responses[i % responses.length]) },
   { name: 'JSON.stringify of the response', run: (i) => JSON.stringify(responses[i % responses.length]) },
 ];
