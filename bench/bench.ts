@@ -25,6 +25,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     rows: { type: 'string', default: ROWS.join(',') },
     'cpu-prof': { type: 'string' },
+    'server-output': { type: 'string' },
     'node-args': { type: 'string' },
     server: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -39,6 +40,8 @@ if (flags.help) {
   --customers <n>      distinct seeded customers the requests rotate over (default 500)
   --rows <list>        rows to run, of ${ROWS.join(',')} (default all)
   --cpu-prof <dir>     write a V8 CPU profile of the cardql server (6-card config) into <dir>
+  --server-output <file>  write that server's stdout to <file>: its logs, and what node flags print; with
+                       --node-args="<the start script's flags> --trace-gc-nvp", every GC with what it promoted
   --node-args=<args>   node/V8 flags for the cardql servers (default: those of \`npm start\`, read from package.json)
   --server <file>      the cardql entry point to start (default: that of \`npm start\`, built first), to measure
                        a variant (a .ts file runs through tsx)
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
       env: cardqlEnv,
       port: await freePort(),
       nodeArgs: [...nodeArgs, ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`] : [])],
+      stdout: flags['server-output'],
       ready: cardqlReady(demo),
     }),
     has('scaling')

@@ -1,7 +1,7 @@
 // Servers under test run as their own processes, so the load generator never shares their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export type Child = {
@@ -36,6 +36,7 @@ export async function startChild({
   env,
   port,
   nodeArgs = [],
+  stdout,
   ready,
   timeoutMs = 30_000,
 }: {
@@ -44,14 +45,18 @@ export async function startChild({
   env: Record<string, string>;
   port: number;
   nodeArgs?: string[];
+  /** A file for the child's stdout (its logs, and what flags such as --trace-gc print); default none. */
+  stdout?: string;
   ready: (url: string) => Promise<boolean>;
   timeoutMs?: number;
 }): Promise<Child> {
+  // stdout (one log line per request) goes to /dev/null or a file: draining it here would cost the load generator CPU.
+  const output = stdout === undefined ? 'ignore' : openSync(stdout, 'w');
   const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    // stdout (one log line per request) goes to /dev/null: draining it here would cost the load generator CPU.
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', output, 'pipe'],
   });
+  if (typeof output === 'number') closeSync(output);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 20_000) stderr += chunk;
