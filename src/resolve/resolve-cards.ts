@@ -73,10 +73,11 @@ export async function resolveCards({ registry, sources, request, requestId, work
  * request is answered, and reading it only then, finds it aborted.
  *
  * A class, not an object literal with `get signal()`: a literal's getter is a new closure per
- * request, so V8 gave every request's scope a hidden class of its own, in old space, holding that
- * closure and through it the request's loaders, rows and cards. Each request's data then outlived
- * two scavenges, and was promoted, until the next full GC: 0.4 MB per scavenge, a mark-compact
- * every 330 ms under the bench, and the p99 with it (bench/RESULTS.md).
+ * request, and V8 allocates an own accessor's pair (getter and setter) in old space, so every
+ * request left an old-space object holding its closure and, through it, the request's loaders,
+ * rows and cards. Only a full GC finds old-space garbage, so until then each request's data
+ * survived every scavenge and was promoted: 0.4 MB per scavenge, a mark-compact every 330 ms under
+ * the bench, and the p99 with it (bench/RESULTS.md).
  */
 class PipelineScope implements RequestScope {
   #controller: AbortController | undefined;
