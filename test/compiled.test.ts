@@ -1,7 +1,7 @@
 // `npm start` runs compiled JavaScript (dist/, built by its prestart) with plain node, no tsx: how the
 // compiled server finds each mapper's module, and the real `npm start` answering a signed POST /cards over
 // loopback exactly as the TypeScript sources answer it in-process, then stopping on SIGTERM.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,7 +71,7 @@ describe('npm start', () => {
     // flag, and an esbuild child process).
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.prestart).toBe('npm run build');
-    expect(scripts.start).toMatch(/^exec node (--[\w-]+=\S+ )*dist\/src\/index\.js$/);
+    expect(scripts.start).toMatch(/^exec node (--[\w-]+(=\S+)? )*dist\/src\/index\.js$/);
     const [pid, ...others] = childrenOf(server.child.pid!);
     expect(others).toEqual([]);
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual(scripts.start!.replace(/^exec /, '').split(' '));
@@ -98,6 +98,14 @@ describe('npm start', () => {
     expect(await server.exited).toBe(0);
     const logged = server.stdout().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string });
     expect(logged.map((line) => line.msg)).toEqual(expect.arrayContaining(['cards loaded', 'shutting down', 'shutdown complete']));
+
+    // A stack thrown from the build, under the start script's node flags, names the TypeScript source
+    // and line (source maps), as a failed card's logged `err.stack` does.
+    const flags = scripts.start!.replace(/^exec node /, '').split(' ').slice(0, -1);
+    const thrown = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', "import { formatDate } from './dist/src/mapping/format.js'; try { formatDate('not a date'); } catch (error) { console.log(error.stack); }"], { encoding: 'utf8' });
+    expect(thrown.stdout).toMatch(/^RangeError: formatDate expected an ISO 8601 date/);
+    expect(thrown.stdout).toMatch(/\(\S*\/src\/mapping\/format\.ts:\d+:\d+\)/);
+    expect(thrown.stdout).not.toContain('dist/src/mapping/format.js');
   }, 90_000);
 });
 
