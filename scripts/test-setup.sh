@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# What `npm test` needs on a fresh machine, provided before it runs (npm's pretest): one ensure-* script per engine.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-chromium.sh || echo 'cardql: chromium is not installed, so the browser tests (test/browser) will fail; see docs/preview.md' >&2
