@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { ServerResponse } from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { buildSchema } from 'graphql';
@@ -135,6 +136,72 @@ describe('a remote source that fails: its cards become error cards beside health
     expect(status).toBe(503);
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(body).toMatchObject({ error: { code: 'CARDS_UNAVAILABLE' } });
+  });
+});
+
+describe('a source that redirects', () => {
+  it.each([307, 308, 301, 302])('fails the call on a %i, naming the status and the Location, and never sends the secret header to where it points', async (code) => {
+    const elsewhere = await upstreamWith((res) => json(res, 200, { data: {} }));
+    const upstream = await upstreamWith((res) => void res.writeHead(code, { location: `${elsewhere.url}?token=t0k` }).end());
+    const { app, events } = await appOn(upstream.url, { headers: { 'X-Api-Key': 'secret-k3y' } });
+    const { cards } = await post(app);
+    for (const card of cards.slice(1)) {
+      expect(textOf(card)).toMatch(ERROR_TEXT);
+      expect(causeOf(app, card)).toMatch(new RegExp(`answered HTTP ${code}, a redirect to "${elsewhere.url.replace(/[./]/g, '\\$&')}": cardql does not follow redirects`));
+    }
+    expect(elsewhere.seen.requests).toHaveLength(0);
+    expect(events.map((e) => e.attempt)).toEqual([1]);
+    // The Location's query string may hold a token: not logged.
+    expect(app.rawLogs()).not.toContain('t0k');
+  });
+});
+
+describe('a source that answers more than its size cap', () => {
+  const CAP = 64 * 1024;
+
+  it('stops reading an endless body past the cap and hangs up on it', async () => {
+    let written = 0;
+    let hungUp: Promise<boolean> | undefined;
+    const upstream = await upstreamWith((res) => {
+      hungUp = new Promise((done) => res.on('close', () => done(!res.writableFinished)));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const more = () => {
+        while (!res.destroyed && res.write(Buffer.alloc(16 * 1024, 0x20))) written += 16 * 1024;
+      };
+      res.on('drain', more);
+      res.write('{"data": {"x": "');
+      more();
+    });
+    const { app } = await appOn(upstream.url, { maxResponseBytes: CAP });
+    const { cards } = await post(app);
+    for (const card of cards.slice(1)) expect(causeOf(app, card)).toMatch(new RegExp(`answered HTTP 200 with a body larger than its cap of ${CAP} bytes .*stopped reading`));
+    // cardql cancelled the stream: the upstream saw its connection closed before it finished.
+    expect(await hungUp).toBe(true);
+    // What the upstream managed to write is the cap plus socket buffers, not an unbounded stream.
+    expect(written).toBeLessThan(CAP + 16 * 1024 * 1024);
+  });
+
+  it('counts the decompressed bytes: a gzip bomb smaller than the cap fails as too large', async () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"data": {"x": "'), Buffer.alloc(64 * 1024 * 1024, 0x20), Buffer.from('"}}')]));
+    expect(bomb.byteLength).toBeLessThan(CAP);
+    const upstream = await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb));
+    const { app } = await appOn(upstream.url, { maxResponseBytes: CAP });
+    const { cards } = await post(app);
+    for (const card of cards.slice(1)) expect(causeOf(app, card)).toMatch(/with a body larger than its cap of 65536 bytes \(maxResponseBytes; counted decompressed\): it sent more/);
+  });
+
+  it('fails at once on a declared Content-Length beyond the cap', async () => {
+    const upstream = await upstreamWith((res) => void res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(CAP + 1) }).end(`{"data":{"x":"${' '.repeat(CAP - 11)}"}}`));
+    const { app } = await appOn(upstream.url, { maxResponseBytes: CAP });
+    const { cards } = await post(app);
+    for (const card of cards.slice(1)) expect(causeOf(app, card)).toMatch(/it declares 65537 bytes; stopped reading/);
+  });
+
+  it('reads a body within the cap as before', async () => {
+    const upstream = await upstreamWith((_res, _n, pass) => pass());
+    const { app } = await appOn(upstream.url, { maxResponseBytes: CAP });
+    const { cards } = await post(app);
+    expect(JSON.stringify(cards[2])).toContain('Growth');
   });
 });
 

@@ -7,6 +7,10 @@ import { LOCAL_SOURCE } from '../execution/executor.ts';
 /** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
 const MAX_TIMEOUT_MS = 14_000;
 
+/** A card's data is a few KB; 5 MiB leaves room for a large list and stops a runaway body long before memory does. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
+
 /** A source name is also a folder name (`queries/<name>/`), a URL segment (`/graphql/<name>`) and a metric label. */
 export const SourceName = z
   .string()
@@ -38,6 +42,12 @@ export const SourceEntry = z.strictObject(
   forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
   /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
   forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
+  /** Largest response body read from the source, in bytes, counted after decompression; past it the call fails and the stream is cancelled. Default 5 MiB. */
+  maxResponseBytes: z
+    .int({ error: 'expected an integer number of bytes' })
+    .min(1024, 'expected at least 1024 bytes')
+    .max(MAX_RESPONSE_BYTES, `expected at most ${MAX_RESPONSE_BYTES} bytes (100 MiB)`)
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
   /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
   schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
   },

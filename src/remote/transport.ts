@@ -5,6 +5,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { RequestScope } from '../execution/executor.ts';
+import { boundedFetch, UpstreamRefused } from './bounded-fetch.ts';
 import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
 
 export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
@@ -28,7 +29,9 @@ const JSON_TYPES = /application\/(graphql-response\+)?json/i;
 /** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
 type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number };
 
-export function createTransport({ config, telemetry, fetch = globalThis.fetch }: TransportOptions): Transport {
+export function createTransport({ config, telemetry, fetch: unbounded = globalThis.fetch }: TransportOptions): Transport {
+  // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
+  const fetch = boundedFetch(unbounded, { maxResponseBytes: config.maxResponseBytes });
   const printed = new WeakMap<DocumentNode, string>();
   const textOf = (document: DocumentNode) => {
     let text = printed.get(document);
@@ -59,6 +62,7 @@ export function createTransport({ config, telemetry, fetch = globalThis.fetch }:
       const answer = await client.rawRequest<Record<string, unknown>>({ query: textOf(operation.document), variables: operation.variables, signal: controller.signal });
       return { result: { data: answer.data, ...(answer.errors && { errors: (answer.errors as unknown as UpstreamError[]).map(toGraphQLError) }) } };
     } catch (error) {
+      if (error instanceof UpstreamRefused) return { failure: `source "${config.name}" ${error.message}`, retriable: false };
       if (error instanceof ClientError) return httpFailure(config.name, error);
       if (controller.signal.aborted) {
         return scope.signal.aborted
