@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
 import { createLocalSource } from './execution/local.ts';
-import { checkDrift } from './remote/drift.ts';
+import { checkDrift, type DriftReport } from './remote/drift.ts';
 import { forwardToSource } from './remote/explorer.ts';
 import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate } from './http/admin-gate.ts';
@@ -41,6 +41,11 @@ export type App = {
   logger: Logger;
   /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
   metrics: Metrics;
+  /**
+   * Compares each remote source's live schema with its pinned one and logs what breaks (started
+   * once, after the server listens: never on the way to serving). Every call returns the same check.
+   */
+  checkDrift(): Promise<DriftReport[]>;
   /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
   beginShutdown(): void;
   /** Releases the database; in-flight requests should be finished first. */
@@ -75,7 +80,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
-  await checkDrift({ sources: remoteSources, registry, logger });
+  let drift: Promise<DriftReport[]> | undefined;
 
   let shuttingDown = false;
   const sourceLog = createSourceLog(logger);
@@ -142,6 +147,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     db,
     logger,
     metrics,
+    checkDrift() {
+      drift ??= checkDrift({ sources: remoteSources, registry, logger });
+      return drift;
+    },
     beginShutdown() {
       shuttingDown = true;
     },

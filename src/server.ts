@@ -63,6 +63,8 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql` }, 'cardql listening');
+  // In the background: a slow source's introspection must not hold the port closed.
+  void app.checkDrift();
   return {
     app,
     server,

@@ -126,7 +126,8 @@ export function parseSourcesDeclaration(text: string, where: string, env: Record
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { sources: [], problems: [`${where}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
+    const { line, column } = jsonErrorLocation(text, (error as Error).message);
+    return { sources: [], problems: [`${where}:${line}:${column}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
   }
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -198,6 +199,13 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
   const value = valueAt(json, issue.path);
   const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';
   return `${at}${issue.message}, received ${received}`;
+}
+
+/** Where JSON.parse stopped, as 1-based line and column: V8 says `at position N`, or nothing at the end of the input. */
+function jsonErrorLocation(text: string, message: string): { line: number; column: number } {
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+  const before = text.slice(0, position).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
