@@ -90,6 +90,34 @@ describe('SIGTERM on the real process', () => {
   });
 });
 
+/** Resolves once the server has `count` open connections (it learns of a connection after the client does). */
+async function untilConnections(running: RunningServer, count: number): Promise<void> {
+  while ((await new Promise<number>((resolve, reject) => running.server.getConnections((error, n) => (error ? reject(error) : resolve(n))))) < count) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Resolves once the server has parsed a request's headers (the request is in flight). */
+function untilRequestArrived(running: RunningServer): Promise<unknown> {
+  return once(running.server, 'request');
+}
+
+describe('SIGTERM with a silent connection open (`nc host port`) and nothing in flight', () => {
+  it('closes it at once and exits 0 without waiting out the grace period', async () => {
+    const server = await spawnServer('test/fixtures/shutdown/server.ts', { ...FIXTURE_CARDS, CARDQL_DEADLINE_MS: '13000' });
+    const silent = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await once(silent, 'connect');
+    silent.on('error', () => {});
+    const silentClosed = once(silent, 'close');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    await silentClosed;
+    expect(server.stdout()).toContain('shutdown complete');
+    // Had the shutdown waited for the silent connection, the grace timer would have cut it, and said so.
+    expect(server.stdout()).not.toContain('shutdown grace period over');
+  }, 30_000);
+});
+
 describe('RunningServer.close()', () => {
   let running: RunningServer | undefined;
   afterEach(async () => {
@@ -118,18 +146,34 @@ describe('RunningServer.close()', () => {
 
   it('cuts a connection still open when the grace period (deadline + 1 s) is over', async () => {
     running = await startServer({ NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'silent', CARDQL_DEADLINE_MS: '100' });
-    // A client that announces a body and never sends it: its request can never finish.
+    // A client that announces a body and never sends it: its request is in flight and can never finish.
     const socket = connect(Number(new URL(running.url).port), '127.0.0.1');
     await once(socket, 'connect');
     socket.on('error', () => {});
     socket.write('POST /cards HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"card');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = performance.now();
-    await running.close();
-    const took = performance.now() - started;
-    expect(took).toBeGreaterThanOrEqual(1_000);
-    expect(took).toBeLessThan(5_000);
+    await untilRequestArrived(running);
+    expect(await running.close()).toEqual({ cutConnections: 1 });
     await once(socket, 'close');
+  });
+
+  it('closes idle and silent connections at once, without waiting out the grace period', async () => {
+    // A grace period of 14 s: were the shutdown to wait for it, the test would time out and report cut connections.
+    running = await startServer({ NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'silent', CARDQL_DEADLINE_MS: '13000' });
+    const port = Number(new URL(running.url).port);
+    // Silent: connected, never sends a byte (`nc host port`).
+    const silent = connect(port, '127.0.0.1');
+    await once(silent, 'connect');
+    const silentClosed = once(silent, 'close');
+    // Idle: one request answered, the connection kept alive.
+    const idle = connect(port, '127.0.0.1');
+    await once(idle, 'connect');
+    const idleClosed = once(idle, 'close');
+    idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    await once(idle, 'data');
+    await untilConnections(running, 2);
+    // Nothing had to be cut: both connections were closed by the shutdown itself, not by the grace timer.
+    expect(await running.close()).toEqual({ cutConnections: 0 });
+    await Promise.all([silentClosed, idleClosed]);
   });
 
   it('returns the same shutdown when called twice', async () => {
