@@ -22,7 +22,8 @@ import type { Telemetry } from './telemetry.ts';
 import { createLocalSchema } from './schema/index.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
-import { checkReadiness, createSourceLog } from './health/readiness.ts';
+import { checkReadiness } from './health/readiness.ts';
+import { createSourceHealth } from './health/source-health.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
@@ -83,8 +84,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let drift: Promise<DriftReport[]> | undefined;
 
   let shuttingDown = false;
-  const sourceLog = createSourceLog(logger);
-  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
+  const sourceHealth = createSourceHealth({ sources, logger });
+  metrics.reportSourceHealth(() => sourceHealth.current());
+  const readiness = () => checkReadiness({ db, registry, shuttingDown: () => shuttingDown, sourceHealth });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
   const cards = createCardsHandler({ config, resolve, logger, telemetry });

@@ -1,12 +1,8 @@
-// Readiness: whether this instance can answer card requests now. Load balancers and probes ask /readyz.
+// Readiness: whether this process can answer card requests now (not whether its upstreams are up). Load balancers ask /readyz.
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
-import type { Source } from '../execution/executor.ts';
-import type { Logger } from '../log.ts';
 import type { Registry } from '../registry/registry.ts';
-
-/** A remote source must answer its readiness check within this, or the instance is not ready. */
-export const SOURCE_READY_TIMEOUT_MS = 2000;
+import { SourceHealthEntry, type SourceHealth } from './source-health.ts';
 
 export const Check = z.object({
   ok: z.boolean(),
@@ -16,104 +12,51 @@ export const Check = z.object({
 });
 export type Check = z.infer<typeof Check>;
 
-/** The body of /readyz, 200 or 503: `failing` names every check that did not pass. */
+/**
+ * The body of /readyz, 200 or 503: `failing` names every check of this process that did not pass.
+ * `sources` reports each source's health for whoever reads it; a source that is down makes only
+ * its own cards error cards, so it never takes this process (and with it every replica, at once)
+ * out of the load balancer.
+ */
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
   failing: z.array(z.string()),
   checks: z.record(z.string(), Check),
+  sources: z.record(z.string(), SourceHealthEntry),
 });
 export type Readiness = z.infer<typeof Readiness>;
 
 export type ReadinessDeps = {
   db: Database;
-  sources: ReadonlyMap<string, Source>;
   registry: Registry;
   /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
   shuttingDown: () => boolean;
-  logger: Logger;
-  /** Shared across probes so that a source's state is logged when it changes; default: one for this call. */
-  sourceLog?: SourceLog;
-  sourceTimeoutMs?: number;
+  /** The sources' health, reported in the body: cached, probed at most once per interval. */
+  sourceHealth: SourceHealth;
 };
 
 /**
- * Logs a source going down and coming back, once each, rather than on every probe: a load balancer
- * probing every few seconds would otherwise repeat the same warning for as long as the outage lasts.
+ * Runs every check of this process concurrently: not shutting down, the database open and
+ * answering, at least one card loaded; and reads the sources' health for the body.
+ * Never throws; a check that throws is a failed check.
  */
-export type SourceLog = {
-  down(source: string, reason: string, error?: unknown): void;
-  up(source: string): void;
-};
-
-export function createSourceLog(logger: Logger): SourceLog {
-  const down = new Set<string>();
-  return {
-    down(source, reason, error) {
-      if (down.has(source)) return;
-      down.add(source);
-      // The cause may name internal hosts: logged whole here, summarised in the /readyz body.
-      logger.warn({ err: error, source, reason }, 'source not ready');
-    },
-    up(source) {
-      if (down.delete(source)) logger.info({ source }, 'source ready again');
-    },
-  };
-}
-
-/**
- * Runs every check concurrently: not shutting down, the database open and answering, at least one
- * card loaded, and each source that has a `ready` method answering it within the timeout.
- * Never throws; a check that throws is a failed check, its cause logged.
- */
-export async function checkReadiness({
-  db,
-  sources,
-  registry,
-  shuttingDown,
-  logger,
-  sourceLog = createSourceLog(logger),
-  sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS,
-}: ReadinessDeps): Promise<Readiness> {
+export async function checkReadiness({ db, registry, shuttingDown, sourceHealth }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
     ['database', timed(() => checkDatabase(db))],
     ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
   ];
-  for (const source of sources.values()) {
-    const ready = source.ready?.bind(source);
-    if (ready) named.push([`source:${source.name}`, timed(() => checkSource(source.name, ready, sourceTimeoutMs, sourceLog))]);
-  }
+  const sources = sourceHealth.current().catch(() => ({}));
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
   const failing = Object.keys(checks).filter((name) => !checks[name]!.ok);
-  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks };
+  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks, sources: await sources };
 }
 
 function checkDatabase(db: Database): string | undefined {
   if (!db.isOpen()) return 'closed';
   const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
   return rows[0]?.ok === 1 ? undefined : `expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`;
-}
-
-async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
-  });
-  try {
-    // The race bounds a `ready` that ignores its signal.
-    const failure = await Promise.race([ready(controller.signal).then(() => undefined), timeout]);
-    if (failure === undefined) log.up(name);
-    else log.down(name, failure);
-    return failure;
-  } catch (error) {
-    log.down(name, 'not reachable', error);
-    return 'not reachable (the cause is in the logs)';
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
 }
 
 /** Runs a check, turning a returned reason or a thrown error into a failed `Check`. */
