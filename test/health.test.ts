@@ -1,9 +1,10 @@
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../src/execution/local.ts';
+import { demoContext } from '../src/demo/index.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { checkReadiness, Readiness } from '../src/health/readiness.ts';
-import { createSourceHealth } from '../src/health/source-health.ts';
+import { createSourceHealth, createSourceLog } from '../src/health/source-health.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestApp, seededDatabase, type TestApp } from './support/app.ts';
 
@@ -31,23 +32,24 @@ describe('GET /healthz', () => {
 });
 
 describe('GET /readyz', () => {
-  it('answers 200 and lists its checks when the database answers, cards are loaded and no shutdown began', async () => {
+  it('answers 200 and lists its checks when the in-process data answers, cards are loaded and no shutdown began', async () => {
     const app = await createTestApp({}, { db });
     const { status, body } = await get(app, '/readyz');
     expect(status).toBe(200);
     const readiness = Readiness.parse(body);
     expect(readiness).toMatchObject({ status: 'ready', failing: [] });
-    expect(Object.keys(readiness.checks).sort()).toEqual(['cards', 'database', 'shutdown']);
+    expect(Object.keys(readiness.checks).sort()).toEqual(['cards', 'shutdown', 'source:local']);
     await app.close();
   });
 
-  it('answers 503 naming the database once the database is closed', async () => {
+  it("answers 503 naming the in-process source once the demo's database is closed", async () => {
     const own = seededDatabase();
     const app = await createTestApp({}, { db: own });
     own.close();
     const { status, body } = await get(app, '/readyz');
     expect(status).toBe(503);
-    expect(Readiness.parse(body)).toMatchObject({ status: 'not ready', failing: ['database'], checks: { database: { ok: false, message: 'closed' } } });
+    expect(Readiness.parse(body)).toMatchObject({ status: 'not ready', failing: ['source:local'], checks: { 'source:local': { ok: false, message: 'not reachable (the cause is in the logs)' } } });
+    expect(app.logs()).toContainEqual(expect.objectContaining({ msg: 'source not ready', source: 'local', err: expect.objectContaining({ message: 'the demo database is closed' }) }));
     await app.close();
   });
 
@@ -72,7 +74,7 @@ describe('GET /readyz', () => {
             sourceWithReady('down', async () => {
               throw new Error('connect ECONNREFUSED internal-billing.corp:4001');
             }),
-            createLocalSource({ schema: buildSchema('type Query { ok: Boolean }'), db, name: 'no-check' }),
+            createLocalSource({ schema: buildSchema('type Query { ok: Boolean }'), createContext: demoContext(db), name: 'no-check' }),
           ],
         },
       );
@@ -185,24 +187,33 @@ describe('source health', () => {
 });
 
 describe('checkReadiness', () => {
-  const base = { db, registry: new Map([['usage', {} as never]]), shuttingDown: () => false, sourceHealth: { current: async () => ({}) } };
+  const base = { local: undefined, registry: new Map([['usage', {} as never]]), shuttingDown: () => false, sourceHealth: { current: async () => ({}) }, localLog: createSourceLog(createLogger('silent')) };
 
   it('fails when no card is loaded', async () => {
     const readiness = await checkReadiness({ ...base, registry: new Map() });
     expect(readiness).toMatchObject({ status: 'not ready', failing: ['cards'] });
   });
 
-  it('reports every failing check at once, and never a source among them', async () => {
-    const closed = seededDatabase();
-    closed.close();
+  it('reports every failing check at once, the in-process data among them, and never a remote source', async () => {
     const readiness = await checkReadiness({
       ...base,
-      db: closed,
+      local: sourceWithReady('local', () => Promise.reject(new Error('database closed'))),
       registry: new Map(),
       shuttingDown: () => true,
       sourceHealth: { current: async () => ({ down: { up: false, message: 'not reachable', ageMs: 0 } }) },
     });
-    expect(readiness.failing.sort()).toEqual(['cards', 'database', 'shutdown']);
+    expect(readiness.failing.sort()).toEqual(['cards', 'shutdown', 'source:local']);
     expect(readiness.sources).toEqual({ down: { up: false, message: 'not reachable', ageMs: 0 } });
+  });
+
+  it('fails the in-process data when its ready hook does not answer within the timeout, and aborts the signal it gave it', async () => {
+    let given: AbortSignal | undefined;
+    const stuck = sourceWithReady('local', (signal) => {
+      given = signal;
+      return new Promise(() => {});
+    });
+    const readiness = await checkReadiness({ ...base, local: stuck, localTimeoutMs: 50 });
+    expect(readiness).toMatchObject({ failing: ['source:local'], checks: { 'source:local': { ok: false, message: 'no answer within 50 ms' } } });
+    expect(given?.aborted).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import { inspect } from 'node:util';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { Database } from '../src/db/database.ts';
+import type { Database } from '../src/demo/database.ts';
+import { createDemoData } from '../src/demo/index.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 import { readSourcesDeclaration, type RemoteSourceConfig } from '../src/remote/declaration.ts';
@@ -246,7 +247,7 @@ describe('drift of a live schema at startup', () => {
     const layout = cardsLayout({ remote: ['usage'] });
     const running = await startServer(
       { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir },
-      { db },
+      { local: createDemoData(db) },
     );
     try {
       // Listening already, with the introspection still unanswered: the port answers now.

@@ -1,8 +1,8 @@
 // Readiness: whether this process can answer card requests now (not whether its upstreams are up). Load balancers ask /readyz.
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { Source } from '../execution/executor.ts';
 import type { Registry } from '../registry/registry.ts';
-import { SourceHealthEntry, type SourceHealth } from './source-health.ts';
+import { SOURCE_PROBE_TIMEOUT_MS, SourceHealthEntry, type SourceHealth, type SourceLog } from './source-health.ts';
 
 export const Check = z.object({
   ok: z.boolean(),
@@ -14,9 +14,9 @@ export type Check = z.infer<typeof Check>;
 
 /**
  * The body of /readyz, 200 or 503: `failing` names every check of this process that did not pass.
- * `sources` reports each source's health for whoever reads it; a source that is down makes only
- * its own cards error cards, so it never takes this process (and with it every replica, at once)
- * out of the load balancer.
+ * `sources` reports each remote source's health for whoever reads it; a source that is down makes
+ * only its own cards error cards, so it never takes this process (and with it every replica, at
+ * once) out of the load balancer.
  */
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
@@ -27,25 +27,30 @@ export const Readiness = z.object({
 export type Readiness = z.infer<typeof Readiness>;
 
 export type ReadinessDeps = {
-  db: Database;
+  /** The in-process source: part of this process, so its `ready` hook (the demo: its database answers) is a check. */
+  local: Source | undefined;
   registry: Registry;
   /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
   shuttingDown: () => boolean;
-  /** The sources' health, reported in the body: cached, probed at most once per interval. */
+  /** The remote sources' health, reported in the body: cached, probed at most once per interval. */
   sourceHealth: SourceHealth;
+  /** Shared across probes, so that the in-process data going down is logged once, with its cause. */
+  localLog: SourceLog;
+  localTimeoutMs?: number;
 };
 
 /**
- * Runs every check of this process concurrently: not shutting down, the database open and
- * answering, at least one card loaded; and reads the sources' health for the body.
- * Never throws; a check that throws is a failed check.
+ * Runs every check of this process concurrently: not shutting down, at least one card loaded, the
+ * in-process data's `ready` hook answering within the timeout; and reads the remote sources'
+ * health for the body. Never throws; a check that throws is a failed check.
  */
-export async function checkReadiness({ db, registry, shuttingDown, sourceHealth }: ReadinessDeps): Promise<Readiness> {
+export async function checkReadiness({ local, registry, shuttingDown, sourceHealth, localLog, localTimeoutMs = SOURCE_PROBE_TIMEOUT_MS }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
-    ['database', timed(() => checkDatabase(db))],
     ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
   ];
+  const ready = local?.ready?.bind(local);
+  if (local && ready) named.push([`source:${local.name}`, timed(() => checkLocal(local.name, ready, localTimeoutMs, localLog))]);
   const sources = sourceHealth.current().catch(() => ({}));
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
@@ -53,10 +58,25 @@ export async function checkReadiness({ db, registry, shuttingDown, sourceHealth 
   return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks, sources: await sources };
 }
 
-function checkDatabase(db: Database): string | undefined {
-  if (!db.isOpen()) return 'closed';
-  const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
-  return rows[0]?.ok === 1 ? undefined : `expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`;
+async function checkLocal(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    // The race bounds a `ready` that ignores its signal.
+    const failure = await Promise.race([ready(controller.signal).then(() => undefined), timeout]);
+    if (failure === undefined) log.up(name);
+    else log.down(name, failure);
+    return failure;
+  } catch (error) {
+    log.down(name, 'not reachable', error);
+    return 'not reachable (the cause is in the logs)';
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
 }
 
 /** Runs a check, turning a returned reason or a thrown error into a failed `Check`. */

@@ -32,6 +32,30 @@ export type SourceHealthOptions = {
   now?: () => number;
 };
 
+/**
+ * Logs a source going down and coming back, once each, rather than on every probe: a load balancer
+ * probing every few seconds would otherwise repeat the same warning for as long as the outage lasts.
+ */
+export type SourceLog = {
+  down(source: string, reason: string, error?: unknown): void;
+  up(source: string): void;
+};
+
+export function createSourceLog(logger: Logger): SourceLog {
+  const down = new Set<string>();
+  return {
+    down(source, reason, error) {
+      if (down.has(source)) return;
+      down.add(source);
+      // The cause may name internal hosts: logged whole here, summarised in the /readyz body.
+      logger.warn({ err: error, source, reason }, 'source not ready');
+    },
+    up(source) {
+      if (down.delete(source)) logger.info({ source }, 'source ready again');
+    },
+  };
+}
+
 type Probed = { at: number; states: Record<string, { up: boolean; message?: string }> };
 
 /**
@@ -41,7 +65,7 @@ type Probed = { at: number; states: Record<string, { up: boolean; message?: stri
  * which may name internal hosts), and once when it comes back.
  */
 export function createSourceHealth({ sources, logger, intervalMs = SOURCE_PROBE_INTERVAL_MS, timeoutMs = SOURCE_PROBE_TIMEOUT_MS, now = () => performance.now() }: SourceHealthOptions): SourceHealth {
-  const down = new Set<string>();
+  const log = createSourceLog(logger);
   let last: Probed | undefined;
   let inFlight: Promise<Probed> | undefined;
 
@@ -61,7 +85,7 @@ export function createSourceHealth({ sources, logger, intervalMs = SOURCE_PROBE_
     try {
       // The race bounds a `ready` that ignores its signal.
       if ((await Promise.race([ready(controller.signal).then(() => 'ok' as const), timeout])) === 'timeout') return wentDown(name, `no answer within ${timeoutMs} ms`);
-      if (down.delete(name)) logger.info({ source: name }, 'source ready again');
+      log.up(name);
       return { up: true };
     } catch (error) {
       return wentDown(name, 'not reachable (the cause is in the logs)', error);
@@ -72,10 +96,7 @@ export function createSourceHealth({ sources, logger, intervalMs = SOURCE_PROBE_
   }
 
   function wentDown(name: string, message: string, error?: unknown): { up: false; message: string } {
-    if (!down.has(name)) {
-      down.add(name);
-      logger.warn({ err: error, source: name, reason: message }, 'source not ready');
-    }
+    log.down(name, message, error);
     return { up: false, message };
   }
 
