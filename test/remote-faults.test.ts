@@ -226,39 +226,6 @@ describe('GraphQL errors with partial data', () => {
   });
 });
 
-describe('an error that nulls the whole merged response', () => {
-  it('fails every card of the merged operation, instead of handing the others empty data', async () => {
-    // A non-null root field that fails: GraphQL nulls all of `data`, the other cards' fields included.
-    const withStatus = (sdl: string) => sdl.replace(/^type Query \{$/m, 'type Query {\n  status: String!');
-    const failing = makeExecutableSchema({
-      typeDefs: buildSchema(withStatus(readFileSync('schema.graphql', 'utf8'))),
-      resolvers: [resolvers, { Query: { status: () => Promise.reject(new Error('status service down')) } }],
-    });
-    const upstream = await startYogaUpstream(failing, db);
-    running.push(upstream);
-    const layout = cardsLayout({ remote: ['usage'] });
-    writeFileSync(join(layout.queriesDir, 'demo', 'status.graphql'), 'query Status { status }\n');
-    const pinned = join(layout.queriesDir, '..', 'demo.graphql');
-    writeFileSync(pinned, withStatus(readFileSync(DEMO_SCHEMA, 'utf8')));
-    const app = await createTestApp(
-      { CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: pinned } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir, CARDQL_DEADLINE_MS: String(DEADLINE_MS) },
-      { db },
-    );
-    running.push(app);
-    const { status, json: body } = await post(app, ['usage', 'status']);
-    expect(cardTraffic(upstream.seen)).toHaveLength(1);
-    expect(status).toBe(503);
-    expect(body).toMatchObject({ error: { code: 'CARDS_UNAVAILABLE' } });
-    const causes = app.logs().filter((l) => l.msg === 'card failed').map((l) => [l.key, (l.err as { message: string }).message]);
-    expect(causes).toEqual(
-      expect.arrayContaining([
-        ['status', expect.stringMatching(/status service down/)],
-        ['usage', expect.stringMatching(/answered without customer: an error elsewhere in the merged operation nulled its data/)],
-      ]),
-    );
-  });
-});
-
 describe('a source used outside a card request (readiness, GraphiQL)', () => {
   it('is bounded by the source timeout: ready() rejects when the source does not answer in time', async () => {
     const upstream = await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: { __typename: 'Query' } }), 5_000).unref());

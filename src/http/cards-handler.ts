@@ -57,6 +57,7 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
         if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        else if (result.partial) log.warn({ key: result.key, errors: result.partial }, 'card mapped from partial data');
       }
       const summary = { keys: cardsRequest.cardKeys, unknownKeys, cards: results.map(outcomeOf) };
       if (results.length > 0 && results.every(isFailure)) {

@@ -27,7 +27,7 @@ const MIN_RETRY_BUDGET_MS = 50;
 const JSON_TYPES = /application\/(graphql-response\+)?json/i;
 
 /** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
-type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number };
+type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number; rejected?: boolean };
 
 export function createTransport({ config, telemetry, fetch: unbounded = globalThis.fetch }: TransportOptions): Transport {
   // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
@@ -89,7 +89,7 @@ export function createTransport({ config, telemetry, fetch: unbounded = globalTh
       const first = await attempt(1, operation, scope);
       if ('result' in first) return first.result;
       const pause = first.retryAfterMs ?? RETRY_DELAY_MS;
-      if (!first.retriable) return failed(first.failure);
+      if (!first.retriable) return failed(first.failure, first.rejected ? 'UPSTREAM_REJECTED' : 'UPSTREAM_FAILED');
       if (timeLeft(scope) - pause < MIN_RETRY_BUDGET_MS) return failed(`${first.failure} (not retried: the deadline leaves no room)`);
       await sleep(pause, undefined, { signal: scope.signal }).catch(() => undefined);
       const second = await attempt(2, operation, scope);
@@ -122,7 +122,9 @@ function httpFailure(source: string, error: ClientError): Attempt {
   const failure = `source "${source}" answered HTTP ${status}${typeof first === 'string' ? `: ${first}` : ''}`;
   const retriable = status >= 500 || status === 429;
   const retryAfterMs = retryAfter(headers?.get('retry-after') ?? null);
-  return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  // A 400/422 with GraphQL errors: the source read the operation and refused it (e.g. it does not validate).
+  const rejected = (status === 400 || status === 422) && Array.isArray(errors) && errors.length > 0;
+  return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }), ...(rejected && { rejected }) };
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
@@ -138,8 +140,12 @@ function toGraphQLError({ message, path, extensions }: UpstreamError): GraphQLEr
   return new GraphQLError(message, { path: path ?? undefined, extensions: extensions ?? undefined });
 }
 
-function failed(message: string): ExecutionResult {
-  return { errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_FAILED' } })] };
+/**
+ * UPSTREAM_FAILED: the call failed (network, timeout, HTTP error, a body that is not a GraphQL
+ * response); UPSTREAM_REJECTED: the source answered that it will not run this operation.
+ */
+function failed(message: string, code: 'UPSTREAM_FAILED' | 'UPSTREAM_REJECTED' = 'UPSTREAM_FAILED'): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
 
 /** An error's message and, for fetch's "fetch failed", the system error under it (ECONNREFUSED…). */

@@ -51,6 +51,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
         const running = runCard({
           card,
           executor: executorFor(card.source),
+          partialDataSchema: partialDataSchemaOf(sources.get(card.source)!),
           variables: bindVariables(card.variableNames, request, workspaceId),
           context,
         });
@@ -64,6 +65,10 @@ export async function resolveCards({ registry, sources, request, requestId, work
     clearTimeout(timer);
     scope.settle();
   }
+}
+
+function partialDataSchemaOf(source: Source) {
+  return source.mapsPartialData ? source.schema : undefined;
 }
 
 /**

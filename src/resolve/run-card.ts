@@ -1,5 +1,6 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { partialErrors, type PartialError } from '../execution/partial-data.ts';
 import type { CardOutput, MapContext } from '../mapping/define-card.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../http/parse-cards-request.ts';
@@ -10,23 +11,30 @@ import { failedCard, type CardResult } from './card-result.ts';
 export type RunCardInput = {
   card: RegisteredCard;
   executor: Executor;
+  /** The schema of the card's source when it maps partial data (which fields are nullable); undefined: any error fails the card. */
+  partialDataSchema: GraphQLSchema | undefined;
   variables: Record<string, unknown>;
   context: MapContext;
 };
 
 /** Never rejects: every failure becomes an error card carrying its cause for the logs. */
-export async function runCard({ card, executor, variables, context }: RunCardInput): Promise<CardResult> {
+export async function runCard({ card, executor, partialDataSchema, variables, context }: RunCardInput): Promise<CardResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     const result = await executor({ document: card.document, operationName: card.operationName, variables });
-    if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
+    let partial: PartialError[] | undefined;
+    if (result.errors?.length) {
+      // Errors only on nullable fields that came back null: the card is mapped from what came back (docs/remote-sources.md).
+      partial = partialDataSchema && partialErrors(partialDataSchema, card.document, result);
+      if (!partial) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
+    }
     const output = card.definition.map(result.data ?? null, context);
     const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
     if (!parsed.success) {
       return failedCard(card.key, 'error', new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`), elapsed());
     }
-    return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed() };
+    return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed(), ...(partial && { partial }) };
   } catch (error) {
     return failedCard(card.key, 'error', error, elapsed());
   }
