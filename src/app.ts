@@ -31,7 +31,7 @@ export type App = {
    * Runs the cards of one Plain request through the whole pipeline (queries, mappers, deadline,
    * validation), without HTTP: what `POST /cards` answers, and what the preview and CLI show.
    */
-  resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null }): Promise<Resolution>;
+  resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null; receivedAt?: number }): Promise<Resolution>;
   /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
   answerCards: CardsHandler['answer'];
   registry: Registry;
@@ -91,8 +91,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   metrics.reportSourceHealth(() => sourceHealth.current());
   const localLog = createSourceLog(logger);
   const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog });
-  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
-    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
+  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null, receivedAt } = {}) =>
+    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config);
   const explorer = createExplorer({

@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
 
-/** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
-const MAX_TIMEOUT_MS = 14_000;
+/** A source timeout beyond the longest allowed deadline (CARDQL_DEADLINE_MS, at most 13000) could never be used. */
+const MAX_TIMEOUT_MS = 13_000;
 
 /** A card's data is a few KB; 5 MiB leaves room for a large list and stops a runaway body long before memory does. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
