@@ -26,6 +26,14 @@ export type RunningServer = {
 
 export type ShutdownReport = { cutConnections: number };
 
+/**
+ * How long an idle keep-alive connection stays open: longer than clients keep theirs (undici 4 s,
+ * load balancers typically 60 s), so that the client, not the server, closes an idle connection.
+ * With Node's 5 s a client could send a request on a connection the server had just closed
+ * ("fetch failed" / a load balancer's 502): the race behind fuzz-http's occasional failure under load.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Plain gives up after 15 s: a request still arriving by then is not worth waiting for. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -68,6 +76,7 @@ export async function startServer(env: Record<string, string | undefined>, { req
     if (closing) response.setHeader('connection', 'close');
     void (isCardsPath(request.url) ? serveCards(request, response) : handle(request, response));
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('connection', (socket: Socket) => {
     connections.set(socket, 0);
     socket.once('close', () => connections.delete(socket));

@@ -12,9 +12,13 @@ import type { UpstreamRequestEvent } from '../src/telemetry.ts';
 import { ALEX, cardsBody, createTestApp, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
 import { cardsLayout, cardTraffic, DEMO_SCHEMA, refusedUrl, sourcesFile, startScriptedUpstream, startYogaUpstream, type Script, type TestUpstream } from './support/remote.ts';
 
-const DEADLINE_MS = 300;
-/** How late after the deadline a response may leave: scheduling on a busy 2-core machine, not work. */
-const SLACK_MS = 100;
+/**
+ * Generous, so that a fault is always known (an error card) long before it, however busy the
+ * machine: the tests assert which of the two came first, never how long anything took.
+ */
+const DEADLINE_MS = 5_000;
+/** For the one test that waits for the deadline itself. */
+const SHORT_DEADLINE_MS = 300;
 const REMOTE = ['usage', 'plan-details'];
 const LOCAL = ['customer-details'];
 
@@ -29,8 +33,8 @@ afterAll(async () => {
   await Promise.all(running.map((r) => r.close()));
 });
 
-/** An app with REMOTE on the source `demo` at `url` and LOCAL in-process, on a 300 ms deadline. */
-async function appOn(url: string, source: Record<string, unknown> = {}) {
+/** An app with REMOTE on the source `demo` at `url` and LOCAL in-process, on DEADLINE_MS. */
+async function appOn(url: string, source: Record<string, unknown> = {}, deadlineMs = DEADLINE_MS) {
   const events: UpstreamRequestEvent[] = [];
   const layout = cardsLayout({ remote: REMOTE, local: LOCAL });
   const app = await createTestApp(
@@ -38,7 +42,7 @@ async function appOn(url: string, source: Record<string, unknown> = {}) {
       CARDQL_SOURCES: sourcesFile({ demo: { url, schema: DEMO_SCHEMA, ...source } }),
       CARDQL_QUERIES_DIR: layout.queriesDir,
       CARDQL_CARDS_DIR: layout.cardsDir,
-      CARDQL_DEADLINE_MS: String(DEADLINE_MS),
+      CARDQL_DEADLINE_MS: String(deadlineMs),
     },
     { db, telemetry: { cardsRequest() {}, upstreamRequest: (event) => void events.push(event) } },
   );
@@ -53,11 +57,9 @@ async function upstreamWith(script: Script): Promise<TestUpstream> {
 }
 
 async function post(app: TestApp, keys = [...LOCAL, ...REMOTE]) {
-  const started = performance.now();
   const response = await app.fetch(plainRequest(cardsBody(keys)));
-  const ms = performance.now() - started;
   const json = await response.json();
-  return { status: response.status, ms, json, cards: response.status === 200 ? CardsResponse.parse(json).cards : [] };
+  return { status: response.status, json, cards: response.status === 200 ? CardsResponse.parse(json).cards : [] };
 }
 
 const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
@@ -86,13 +88,13 @@ describe('a remote source that fails: its cards become error cards beside health
     ['is slower than its own timeout', async () => (await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: {} }), 2_000).unref())).url, { cause: /did not answer within its 100 ms timeout/, attempts: 1, source: { timeoutMs: 100 } }],
   ])('when it %s', async (_what, urlOf, { cause, attempts, source }) => {
     const { app, events } = await appOn(await urlOf(), source);
-    const { status, ms, cards } = await post(app);
+    const { status, cards } = await post(app);
     expect(status).toBe(200);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(cards.map((card) => card.key)).toEqual([...LOCAL, ...REMOTE]);
     expect(JSON.stringify(cards[0])).toContain('Alex Johnson');
     for (const card of cards.slice(1)) {
       expect(card.timeToLiveSeconds).toBe(15);
+      // An error card, not a timeout card: the failure was known before the deadline (the order of events, not a stopwatch).
       expect(textOf(card)).toMatch(ERROR_TEXT);
       expect(causeOf(app, card)).toMatch(cause);
     }
@@ -106,13 +108,11 @@ describe('a remote source that fails: its cards become error cards beside health
     const upstream = await upstreamWith((res) => {
       // Resolves with whether the answer was sent when the connection closed: false means cardql hung up first.
       hungUp = new Promise((done) => res.on('close', () => done(!res.writableFinished)));
-      setTimeout(() => json(res, 200, { data: {} }), 5_000).unref();
+      setTimeout(() => json(res, 200, { data: {} }), 60_000).unref();
     });
-    const { app } = await appOn(upstream.url);
-    const { status, ms, cards } = await post(app);
+    const { app } = await appOn(upstream.url, {}, SHORT_DEADLINE_MS);
+    const { status, cards } = await post(app);
     expect(status).toBe(200);
-    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(JSON.stringify(cards[0])).toContain('Alex Johnson');
     for (const card of cards.slice(1)) expect(textOf(card)).toMatch(TIMEOUT_TEXT);
     expect(await hungUp).toBe(true);
@@ -121,9 +121,8 @@ describe('a remote source that fails: its cards become error cards beside health
   it('retries once after a 429 and answers every card', async () => {
     const upstream = await upstreamWith((res, n, pass) => (n === 0 ? json(res, 429, { errors: [{ message: 'slow down' }] }) : pass()));
     const { app, events } = await appOn(upstream.url);
-    const { status, ms, cards } = await post(app);
+    const { status, cards } = await post(app);
     expect(status).toBe(200);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(events.map(({ status: s, attempt }) => [s, attempt])).toEqual([[429, 1], [200, 2]]);
     expect(cardTraffic(upstream.seen)).toHaveLength(2);
     const healthy = await post((await appOn((await upstreamWith((res, _n, pass) => pass())).url)).app);
@@ -132,9 +131,8 @@ describe('a remote source that fails: its cards become error cards beside health
 
   it('answers 503 when every requested card failed, so that Plain retries', async () => {
     const { app } = await appOn(await refusedUrl());
-    const { status, ms, json: body } = await post(app, REMOTE);
+    const { status, json: body } = await post(app, REMOTE);
     expect(status).toBe(503);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(body).toMatchObject({ error: { code: 'CARDS_UNAVAILABLE' } });
   });
 });
@@ -214,9 +212,8 @@ describe('GraphQL errors with partial data', () => {
     const upstream = await startYogaUpstream(failing, db);
     running.push(upstream);
     const { app } = await appOn(upstream.url);
-    const { status, ms, cards } = await post(app);
+    const { status, cards } = await post(app);
     expect(status).toBe(200);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(cardTraffic(upstream.seen)).toHaveLength(1);
     const [details, usage, plan] = cards;
     expect(JSON.stringify(details)).toContain('Alex Johnson');
@@ -230,9 +227,7 @@ describe('a source used outside a card request (readiness, GraphiQL)', () => {
   it('is bounded by the source timeout: ready() rejects when the source does not answer in time', async () => {
     const upstream = await upstreamWith((res) => void setTimeout(() => json(res, 200, { data: { __typename: 'Query' } }), 5_000).unref());
     const { app } = await appOn(upstream.url, { timeoutMs: 150 });
-    const started = performance.now();
     await expect(app.sources.get('demo')!.ready!(new AbortController().signal)).rejects.toThrow(/did not answer within its 150 ms timeout/);
-    expect(performance.now() - started).toBeLessThan(150 + SLACK_MS);
   });
 
   it('is ready when the source answers a trivial query', async () => {
