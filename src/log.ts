@@ -42,7 +42,7 @@ export type FailureDescription = {
   status?: number;
   key?: string;
   /** GraphQL errors: where each happened and its `extensions.code`, never its message. */
-  errors?: Array<{ path?: string; code?: string; type?: string }>;
+  errors?: Array<{ message?: string; path?: string; code?: string; type?: string }>;
   cause?: FailureDescription;
   /** Stack frames (`at fn (file:line)`), without the first line, which repeats the message. */
   stack?: string[];
@@ -77,10 +77,11 @@ export function describeFailure(error: unknown, depth = 0): FailureDescription {
   return described;
 }
 
-function describeGraphQLError(error: unknown): { path?: string; code?: string; type?: string } {
+function describeGraphQLError(error: unknown): { message?: string; path?: string; code?: string; type?: string } {
   if (typeof error !== 'object' || error === null) return { type: typeof error };
-  const { path, extensions, name } = error as { path?: unknown; extensions?: { code?: unknown }; name?: unknown };
+  const { path, extensions, name, message } = error as { path?: unknown; extensions?: { code?: unknown }; name?: unknown; message?: unknown };
   return {
+    ...((error as Record<symbol, unknown>)[LOGGABLE] === true && typeof message === 'string' && { message: message.slice(0, 2000) }),
     ...(Array.isArray(path) && { path: path.map((segment) => (typeof segment === 'number' ? String(segment) : (word(segment) ?? '?'))).join('.') }),
     ...(word(extensions?.code) && { code: extensions!.code as string }),
     ...(word(name) && name !== 'Error' && { type: name as string }),

@@ -2,6 +2,7 @@
 // node:http server (node-cards.ts, readNodeBody). Suites about /cards run through both.
 import type { App } from '../../src/app.ts';
 import { startServer } from '../../src/server.ts';
+import { createDemoData } from '../../src/demo/index.ts';
 import { createTestApp, seededDatabase } from './app.ts';
 
 export type Opened = {
@@ -30,7 +31,7 @@ const nodeHttp: Door = {
     const db = seededDatabase();
     const running = await startServer(
       { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
-      { db, logDestination: { write: (line: string) => void lines.push(line) } },
+      { local: createDemoData(db), logDestination: { write: (line: string) => void lines.push(line) } },
     );
     return {
       app: running.app,
