@@ -40,7 +40,10 @@ const OriginList = z
 
 const Env = z.object({
   /** `production` turns on the safety checks: signing required, GraphiQL gated. Default `development`. */
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z
+    .union([z.literal(''), z.enum(['development', 'production', 'test'])])
+    .optional()
+    .transform((value) => value || 'development'),
   /** Port to listen on. Default 4000. */
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */

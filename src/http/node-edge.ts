@@ -32,7 +32,11 @@ export function checkTarget(request: IncomingMessage): HttpError | undefined {
     return invalidTarget();
   }
   const host = request.headers.host;
-  if (!host) return new HttpError(400, 'MISSING_HOST', 'Expected a Host header (HTTP/1.1 requires one), received none');
+  if (!host) {
+    // HTTP/1.0 has no Host (old health checkers): the server's own address stands in for it.
+    if (request.httpVersion === '1.0') return URL.canParse(`http://localhost${request.url}`) ? undefined : invalidTarget();
+    return new HttpError(400, 'MISSING_HOST', 'Expected a Host header (HTTP/1.1 requires one), received none');
+  }
   if (!HOST.test(host) || !URL.canParse(`http://${host}${request.url}`)) {
     return new HttpError(400, 'INVALID_HOST', 'Expected a Host header such as cardql.example.com or 127.0.0.1:4000');
   }
@@ -89,7 +93,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, 
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout']
         : [400, 'Bad Request'];
-  const code = /^[A-Z_]{1,40}$/.test(error.code ?? '') ? error.code! : 'unknown';
+  const code = /^[A-Z0-9_]{1,40}$/.test(error.code ?? '') ? error.code! : 'unknown';
   const reply = errorReply(new HttpError(status, 'MALFORMED_HTTP', `Expected an HTTP/1.1 request, received one the HTTP parser rejects (${code})`));
   writeRaw(socket, reply, reason);
   record('unparsed', status, 0);
