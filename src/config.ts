@@ -257,7 +257,13 @@ function parseWorkspaceSecrets(value: string | undefined): { secrets: Map<string
   }
   const parsed = WorkspaceSecrets.safeParse(json);
   if (!parsed.success) {
-    return { secrets: new Map(), problems: parsed.error.issues.map((issue) => `CARDQL_WORKSPACE_SECRETS${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}; ${expected}`) };
+    return {
+      secrets: new Map(),
+      problems: parsed.error.issues.map((issue) => {
+        const message = issue.code === 'invalid_key' ? 'expected workspace ids matching [A-Za-z0-9_-]{1,100}' : issue.message;
+        return `CARDQL_WORKSPACE_SECRETS${issue.path.length ? `.${issue.path.map(String).join('.')}` : ''}: ${message}; ${expected}`;
+      }),
+    };
   }
   if (Object.keys(parsed.data).length === 0) return { secrets: new Map(), problems: [`CARDQL_WORKSPACE_SECRETS: ${expected}, received an empty object`] };
   return { secrets: new Map(Object.entries(parsed.data)), problems: [] };
