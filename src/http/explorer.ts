@@ -35,7 +35,8 @@ export function createExplorer<TContext extends Record<string, unknown>>({ schem
     graphiql: { title },
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
-    maskedErrors: true,
+    // Never an original error (its message, its stack) to the client, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
     context,
     // graphql-yoga's log arguments can hold a query's variables or a resolver's message (customer
     // data): only the error, through the logger's err serializer, and a fixed message.
