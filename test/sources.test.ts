@@ -219,7 +219,7 @@ describe('pinned schemas', () => {
     try {
       expect([...app.registry.values()].every((card) => card.source === 'demo')).toBe(true);
       await app.checkDrift();
-      expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source not reachable at startup'))).toMatchObject({ level: 40, source: 'demo', reason: expect.stringMatching(/ECONNREFUSED/) });
+      expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source not reachable at startup'))).toMatchObject({ level: 40, source: 'demo', err: { errors: [{ message: expect.stringMatching(/ECONNREFUSED/) }] } });
     } finally {
       await app.close();
     }
