@@ -104,6 +104,21 @@ describe('partial data', () => {
     expect(app.rawLogs()).not.toContain(ALEX.email);
   });
 
+  it('maps partial data in a merged request too: the error found its card by its path', async () => {
+    const limitsDown = makeExecutableSchema({
+      typeDefs: buildSchema(readFileSync('schema.graphql', 'utf8')),
+      resolvers: [resolvers, { UsageMetric: { limit: () => Promise.reject(new Error('limits service down')) } }],
+    });
+    const upstream = await track(startYogaUpstream(limitsDown, db));
+    const app = await appOn(upstream.url, { remote: ['usage', 'plan-details'] });
+    const { status, cards } = await post(app, ['usage', 'plan-details']);
+    expect(status).toBe(200);
+    expect(cardTraffic(upstream.seen)).toHaveLength(1);
+    expect(JSON.stringify(cards[0])).toContain('API calls');
+    expect(JSON.stringify(cards[1])).toContain('Growth');
+    expect(app.logs().find((l) => l.msg === 'card mapped from partial data')).toMatchObject({ key: 'usage', errors: expect.arrayContaining([{ path: 'customer.usage.0.limit' }]) });
+  });
+
   it.each<[string, unknown]>([
     ['an error on a non-null field (its null spread to a parent)', { data: { customer: null }, errors: [{ message: 'usage down', path: ['customer', 'usage'] }] }],
     ['an error with no path', { data: { customer: { usage: [metric()] } }, errors: [{ message: 'something failed' }] }],
