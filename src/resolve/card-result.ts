@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { text } from '../plain/builders.ts';
 import { Card } from '../plain/cards-response.ts';
-import type { PartialError } from '../execution/partial-data.ts';
+import type { PartialError } from './partial-data.ts';
 
 /** ok: components sent; no-data: `components: null`; error and timeout: an error card was sent. */
 export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';

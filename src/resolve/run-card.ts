@@ -1,6 +1,6 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
-import { partialErrors, type PartialError } from '../execution/partial-data.ts';
+import { partialErrors, type PartialError } from './partial-data.ts';
 import type { CardOutput, MapContext } from '../mapping/define-card.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../describe-issues.ts';
