@@ -1,4 +1,4 @@
-// When a query's errors still leave a card its data: the partial-data policy, for every source alike.
+// When a query's errors still leave a card its data: the partial-data policy of sources that map partial data (remote ones).
 import {
   getNamedType,
   getNullableType,
