@@ -62,7 +62,7 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
         merge: true,
         forwardWorkspaceId: false,
         forwardRequestId: false,
-        maxResponseBytes: 5 * 1024 * 1024,
+        maxResponseBytes: 1024 * 1024,
         schemaPath: 'schemas/billing.graphql',
       },
     ]);

@@ -7,8 +7,11 @@ import { LOCAL_SOURCE } from '../execution/executor.ts';
 /** A source timeout beyond the longest allowed deadline (CARDQL_DEADLINE_MS, at most 13000) could never be used. */
 const MAX_TIMEOUT_MS = 13_000;
 
-/** A card's data is a few KB; 5 MiB leaves room for a large list and stops a runaway body long before memory does. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+/**
+ * A card's data is a few KB; 1 MiB leaves room for a large list, and even 32 concurrent requests
+ * each answered with a full 1 MiB (text, then parsed) stay well within a 200 MB process.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
 
 /** A source name is also a folder name (`queries/<name>/`), a URL segment (`/graphql/<name>`) and a metric label. */
@@ -42,7 +45,7 @@ export const SourceEntry = z.strictObject(
   forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
   /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
   forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
-  /** Largest response body read from the source, in bytes, counted after decompression; past it the call fails and the stream is cancelled. Default 5 MiB. */
+  /** Largest response body read from the source, in bytes, counted after decompression; past it the call fails and the stream is cancelled. Default 1 MiB. */
   maxResponseBytes: z
     .int({ error: 'expected an integer number of bytes' })
     .min(1024, 'expected at least 1024 bytes')
