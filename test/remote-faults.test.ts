@@ -156,6 +156,36 @@ describe('a source that redirects', () => {
   });
 });
 
+describe('a source that redirects, opted in to same-origin redirects', () => {
+  const SAME_ORIGIN = { followRedirects: 'same-origin' };
+
+  it('follows a 307 to the same origin, keeping the POST, and answers every card', async () => {
+    const upstream = await upstreamWith((res, n, pass) => (n === 0 ? void res.writeHead(307, { location: '/graphql-moved' }).end() : pass()));
+    const { app, events } = await appOn(upstream.url, SAME_ORIGIN);
+    const { cards } = await post(app);
+    expect(JSON.stringify(cards[2])).toContain('Growth');
+    expect(cardTraffic(upstream.seen)).toHaveLength(2);
+    expect(events.map((e) => e.attempt)).toEqual([1]);
+  });
+
+  it('still refuses a redirect to another origin', async () => {
+    const elsewhere = await upstreamWith((res) => json(res, 200, { data: {} }));
+    const upstream = await upstreamWith((res) => void res.writeHead(307, { location: elsewhere.url }).end());
+    const { app } = await appOn(upstream.url, SAME_ORIGIN);
+    const { cards } = await post(app);
+    expect(causeOf(app, cards[1])).toMatch(/answered HTTP 307, a redirect to .*: cardql follows only a 307\/308 to the same origin, at most 3 times/);
+    expect(elsewhere.seen.requests).toHaveLength(0);
+  });
+
+  it('stops a redirect loop after 3 hops', async () => {
+    const upstream = await upstreamWith((res) => void res.writeHead(308, { location: '/graphql' }).end());
+    const { app } = await appOn(upstream.url, SAME_ORIGIN);
+    const { cards } = await post(app);
+    expect(textOf(cards[1])).toMatch(ERROR_TEXT);
+    expect(cardTraffic(upstream.seen)).toHaveLength(4);
+  });
+});
+
 describe('a source that answers more than its size cap', () => {
   const CAP = 64 * 1024;
 

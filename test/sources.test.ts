@@ -63,6 +63,7 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
         forwardWorkspaceId: false,
         forwardRequestId: false,
         maxResponseBytes: 1024 * 1024,
+        followRedirects: 'never',
         schemaPath: 'schemas/billing.graphql',
       },
     ]);

@@ -13,7 +13,12 @@ export type BoundedFetchOptions = {
   maxResponseBytes: number;
   /** Told how many body bytes were read once reading stops, for tests and telemetry. */
   onBodyRead?: (bytes: number) => void;
+  /** `same-origin`: follow a 307/308 to the same origin (scheme, host, port), at most 3 hops. Default `never`. */
+  followRedirects?: 'never' | 'same-origin';
 };
+
+/** Redirects followed at most, with `followRedirects: 'same-origin'`. */
+const MAX_HOPS = 3;
 
 /**
  * Wraps `fetch` so that:
@@ -24,12 +29,22 @@ export type BoundedFetchOptions = {
  *   `maxResponseBytes` arrived, decompressed: an endless stream or a gzip bomb costs at most the
  *   cap, not memory. A declared Content-Length beyond the cap fails before any byte is read.
  */
-export function boundedFetch(fetch: typeof globalThis.fetch, { maxResponseBytes, onBodyRead }: BoundedFetchOptions): typeof globalThis.fetch {
+export function boundedFetch(fetch: typeof globalThis.fetch, { maxResponseBytes, onBodyRead, followRedirects = 'never' }: BoundedFetchOptions): typeof globalThis.fetch {
   return async (input, init) => {
-    const response = await fetch(input, { ...init, redirect: 'manual' });
-    if (response.status >= 300 && response.status < 400) {
+    let url = new URL(input instanceof Request ? input.url : String(input));
+    let response = await fetch(url, { ...init, redirect: 'manual' });
+    for (let hops = 0; response.status >= 300 && response.status < 400; hops++) {
       await response.body?.cancel().catch(() => undefined);
-      throw new UpstreamRefused(`answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'))}: cardql does not follow redirects (the source's headers would go wherever it points); declare the URL it redirects to`);
+      const location = response.headers.get('location');
+      const next = location === null ? undefined : safeUrl(location, url);
+      // Only 307/308 keep the method and body (a POST stays a POST); only the same origin gets the headers.
+      const follow = followRedirects === 'same-origin' && (response.status === 307 || response.status === 308) && next?.origin === url.origin && hops < MAX_HOPS;
+      if (!follow) {
+        const why = followRedirects === 'same-origin' ? 'cardql follows only a 307/308 to the same origin, at most 3 times' : "cardql does not follow redirects (the source's headers would go wherever it points)";
+        throw new UpstreamRefused(`answered HTTP ${response.status}, a redirect to ${describeLocation(location)}: ${why}; declare the URL it redirects to`);
+      }
+      url = next!;
+      response = await fetch(url, { ...init, redirect: 'manual' });
     }
     if (!response.body) return response;
     const declared = Number(response.headers.get('content-length'));
@@ -72,6 +87,14 @@ export function boundedFetch(fetch: typeof globalThis.fetch, { maxResponseBytes,
 
 function tooLarge(status: number, cap: number, what: string): string {
   return `answered HTTP ${status} with a body larger than its cap of ${cap} bytes (maxResponseBytes; counted decompressed): it ${what}; stopped reading`;
+}
+
+function safeUrl(location: string, base: URL): URL | undefined {
+  try {
+    return new URL(location, base);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Location's origin and path: its query string may carry tokens, which logs must not. */

@@ -51,6 +51,8 @@ export const SourceEntry = z.strictObject(
     .min(1024, 'expected at least 1024 bytes')
     .max(MAX_RESPONSE_BYTES, `expected at most ${MAX_RESPONSE_BYTES} bytes (100 MiB)`)
     .default(DEFAULT_MAX_RESPONSE_BYTES),
+  /** `same-origin`: follow a 307/308 redirect to the same origin (at most 3 hops); `never`: a redirect fails the call. Default never. */
+  followRedirects: z.enum(['never', 'same-origin'], { error: 'expected "never" or "same-origin"' }).default('never'),
   /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
   schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
   },

@@ -32,7 +32,7 @@ type Attempt = { result: ExecutionResult } | { failure: string; retriable: boole
 
 export function createTransport({ config, telemetry, fetch: unbounded = globalThis.fetch }: TransportOptions): Transport {
   // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
-  const fetch = boundedFetch(unbounded, { maxResponseBytes: config.maxResponseBytes });
+  const fetch = boundedFetch(unbounded, { maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects });
   const printed = new WeakMap<DocumentNode, string>();
   const textOf = (document: DocumentNode) => {
     let text = printed.get(document);
