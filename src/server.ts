@@ -115,7 +115,10 @@ export async function startServer(env: Record<string, string | undefined>, { req
 
   /** Ends a connection with no request in flight; its response (if any) was already written in full. */
   function closeIfIdle(socket: Socket): void {
-    if (connections.get(socket) === 0) socket.destroy();
+    if (connections.get(socket) !== 0) return;
+    // Bytes of a last response still queued are flushed first; with nothing queued there is nothing to wait for.
+    if (socket.writableLength > 0) socket.end();
+    else socket.destroy();
   }
 
   async function drain(graceMs: number): Promise<ShutdownReport> {
