@@ -116,9 +116,9 @@ export async function startServer(env: Record<string, string | undefined>, { req
   /** Ends a connection with no request in flight; its response (if any) was already written in full. */
   function closeIfIdle(socket: Socket): void {
     if (connections.get(socket) !== 0) return;
-    // Bytes of a last response still queued are flushed first; with nothing queued there is nothing to wait for.
-    if (socket.writableLength > 0) socket.end();
-    else socket.destroy();
+    // Bytes of a last response still queued are flushed first, then the socket is destroyed (as Node
+    // does after `connection: close`), whatever the client does with its side.
+    socket.destroySoon();
   }
 
   async function drain(graceMs: number): Promise<ShutdownReport> {
