@@ -31,6 +31,17 @@ const Env = z.object({
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds. Default 10000. */
   CARDQL_DEADLINE_MS: z.coerce.number().int().min(50).max(PLAIN_TIMEOUT_MS - 1000).default(10_000),
+  /**
+   * The in-process data cards run on unless they name a remote source: `demo` (the demo customers), `none`
+   * (remote sources only: no database is created or opened), or the path of your own module whose default
+   * export makes a `LocalData` (docs/your-own-data.md). Default demo.
+   */
+  CARDQL_LOCAL_SOURCE: z
+    .string()
+    .default('demo')
+    .refine((value) => value === 'demo' || value === 'none' || /\.(ts|js|mjs)$/.test(value), {
+      message: 'expected demo, none, or the path of a module (.ts, .js or .mjs) whose default export makes your LocalData',
+    }),
   /** SQLite file of the in-process demo data; created and seeded on first start. Default data/cardql.sqlite. */
   CARDQL_DATABASE: z.string().min(1).default('data/cardql.sqlite'),
   /** Folder of stored queries, one `<key>.graphql` per card. Default queries. */
@@ -53,6 +64,8 @@ export type Config = {
   /** Bearer token for scraping /metrics; undefined leaves /metrics open. */
   metricsToken: string | undefined;
   deadlineMs: number;
+  /** `CARDQL_LOCAL_SOURCE`: the demo, none (remote only), or your module's path as given. */
+  localSource: 'demo' | 'none' | { module: string };
   databasePath: string;
   queriesDir: string;
   cardsDir: string;
@@ -110,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       adminToken: e.CARDQL_ADMIN_TOKEN,
       metricsToken: e.CARDQL_METRICS_TOKEN,
       deadlineMs: e.CARDQL_DEADLINE_MS,
+      localSource: e.CARDQL_LOCAL_SOURCE === 'demo' || e.CARDQL_LOCAL_SOURCE === 'none' ? e.CARDQL_LOCAL_SOURCE : { module: e.CARDQL_LOCAL_SOURCE },
       databasePath: e.CARDQL_DATABASE,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,

@@ -113,7 +113,7 @@ describe('RunningServer.close()', () => {
     expect(Readiness.parse(await ready.json()).failing).toContain('shutdown');
     expect((await inFlight).status).toBe(200);
     await closing;
-    await expect(running.app.local.ready!(new AbortController().signal)).rejects.toThrow('closed');
+    await expect(running.app.local!.ready!(new AbortController().signal)).rejects.toThrow('closed');
     db.close();
   });
 
