@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LOCAL_SOURCE, type RequestScope, type Source } from './execution/executor.ts';
 import { buildLocalSchema, createLocalSource, type LocalData } from './execution/local.ts';
-import { checkDrift } from './sources/drift.ts';
-import { forwardToSource } from './sources/remote-explorer.ts';
-import { createRemoteSources } from './sources/remote-sources.ts';
+import { checkDrift } from './remote/drift.ts';
+import { forwardToSource } from './remote/explorer.ts';
+import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
@@ -73,7 +73,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const remoteSources = createRemoteSources(config.sources, { telemetry });
+  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry });
+  for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources }).catch(async (error: unknown) => {
