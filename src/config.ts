@@ -44,6 +44,15 @@ const Env = z.object({
     }),
   /** SQLite file of the in-process demo data; created and seeded on first start. Default data/cardql.sqlite. */
   CARDQL_DATABASE: z.string().min(1).default('data/cardql.sqlite'),
+  /**
+   * PostgreSQL for the in-process data instead of the SQLite file: `postgres://user:password@host:5432/database`
+   * (the demo creates and seeds its tables there on first start). Default none: embedded SQLite.
+   */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value))
+    .refine((value) => value === undefined || isPostgresUrl(value), { message: 'expected a PostgreSQL URL, postgres://user:password@host:5432/database' }),
   /** Folder of stored queries, one `<key>.graphql` per card. Default queries. */
   CARDQL_QUERIES_DIR: z.string().min(1).default('queries'),
   /** Folder of mappers, one `<key>.ts` per card. Default src/cards. */
@@ -70,6 +79,8 @@ export type Config = {
   /** `CARDQL_LOCAL_SOURCE`: the demo, none (remote only), or your module's path as given. */
   localSource: 'demo' | 'none' | { module: string };
   databasePath: string;
+  /** `DATABASE_URL`: PostgreSQL for the in-process data; undefined keeps SQLite. Holds a password: log it only through `redactUrl`. */
+  databaseUrl: string | undefined;
   queriesDir: string;
   cardsDir: string;
   /** Path of the remote sources declaration (`CARDQL_SOURCES`); read and checked when the app starts. Undefined: no remote source. */
@@ -122,7 +133,8 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}: ${issue.message}, received ${JSON.stringify(env[name])}`;
+        const received = name === 'DATABASE_URL' ? `${JSON.stringify(redactUrl(env[name] ?? ''))} (password hidden)` : JSON.stringify(env[name]);
+        return `${name}: ${issue.message}, received ${received}`;
       }),
     );
   }
@@ -153,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       deadlineMs: e.CARDQL_DEADLINE_MS,
       localSource: e.CARDQL_LOCAL_SOURCE === 'demo' || e.CARDQL_LOCAL_SOURCE === 'none' ? e.CARDQL_LOCAL_SOURCE : { module: e.CARDQL_LOCAL_SOURCE },
       databasePath: e.CARDQL_DATABASE,
+      databaseUrl: e.DATABASE_URL,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,
       sourcesFile: e.CARDQL_SOURCES,
@@ -161,4 +174,24 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     },
     warnings,
   };
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A database URL fit for logs and error messages: its password replaced by `***`; nothing of it when it does not parse. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.href;
+  } catch {
+    return '<not a URL>';
+  }
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, type Config } from './config.ts';
+import { ConfigError, redactUrl, type Config } from './config.ts';
 import { openDemoData } from './demo/index.ts';
 import type { LocalData } from './execution/local.ts';
 import type { Logger } from './log.ts';
@@ -22,7 +22,11 @@ const COMPILED_ROOT = import.meta.url.endsWith('.js') ? resolve(dirname(fileURLT
 export async function openLocalData(config: Config, logger: Logger): Promise<LocalData | null> {
   const choice = config.localSource;
   if (choice === 'none') return null;
-  if (choice === 'demo') return openDemoData({ path: config.databasePath });
+  if (choice === 'demo') {
+    const data = await openDemoData({ path: config.databasePath, url: config.databaseUrl });
+    logger.info({ database: config.databaseUrl ? redactUrl(config.databaseUrl) : config.databasePath }, 'demo data open');
+    return data;
+  }
   const create = await importFactory(choice.module);
   return await create({ config, logger });
 }
