@@ -1,6 +1,7 @@
 // The demo database on PostgreSQL (DATABASE_URL): shared by every replica, created and seeded by the first to start.
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { loggable } from '../log.ts';
 import { seedInserts, type DemoDatabase, type Statement } from './database.ts';
 import { generateSeed } from './seed/seed.ts';
 import { schemaStatements, type DemoTables } from './tables.ts';
@@ -35,7 +36,7 @@ export class PostgresDatabase implements DemoDatabase {
   }
 
   async ping(): Promise<void> {
-    if (this.#closed) throw new Error('the demo database is closed');
+    if (this.#closed) throw loggable(new Error('the demo database is closed'));
     const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(this.kysely);
     if (rows[0]?.ok !== 1) throw new Error(`expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`);
   }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { loggable } from '../log.ts';
 import { seedInserts, type DemoDatabase, type Statement } from './database.ts';
 import { generateSeed } from './seed/seed.ts';
 import { schemaStatements, type DemoTables } from './tables.ts';
@@ -75,7 +76,7 @@ export class SqliteDatabase implements DemoDatabase {
   }
 
   async ping(): Promise<void> {
-    if (!this.#sqlite.open) throw new Error('the demo database is closed');
+    if (!this.#sqlite.open) throw loggable(new Error('the demo database is closed'));
     const rows = this.all<{ ok: number }>('SELECT 1 AS ok');
     if (rows[0]?.ok !== 1) throw new Error(`expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`);
   }
