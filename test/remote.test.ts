@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import type { UpstreamRequestEvent } from '../src/telemetry.ts';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import { ALEX, cardsBody, createTestApp, DEMO_KEYS, plainRequest, seededDatabase, type CardsBody, type TestApp } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, sourcesFile, startTestUpstream, type TestUpstream } from './support/remote.ts';
 
@@ -9,7 +9,7 @@ const TOKEN = 'upstream-secret-7f3a';
 
 let upstream: TestUpstream;
 /** The demo data, seeded once for this file (seeding takes seconds): read by the upstream and by the in-process apps. */
-let db: Database;
+let db: SqliteDatabase;
 let local: TestApp;
 let remote: TestApp;
 let unmerged: TestApp;
