@@ -23,6 +23,10 @@ import { createLocalSchema } from './schema/index.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness, createSourceLog } from './health/readiness.ts';
+import { createFleetMetrics } from './metrics/fleet-metrics.ts';
+import { createLastGood, type LastGood } from './stale/last-good.ts';
+import { createRedisStore } from './stale/redis-store.ts';
+import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
@@ -53,6 +57,8 @@ export type AppOverrides = {
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
+  /** Replaces the store of last good cards that the config would build (tests). */
+  staleStore?: StaleStore;
 };
 
 /**
@@ -67,6 +73,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
+  const fleetMetrics = createFleetMetrics(metrics.registry, sources);
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
   const remoteSources = createRemoteSources(config.sources, { telemetry });
@@ -78,9 +85,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   let shuttingDown = false;
   const sourceLog = createSourceLog(logger);
-  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
-  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
-    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
+
+  const lastGood = createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
+  // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
+  const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
+  const optional: Record<string, () => string | undefined> =
+    lastGood?.store.kind === 'redis' ? { 'stale-store': () => lastGood.store.problem() } : {};
+  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog, optional });
+  const resolve: App['resolve'] = async (request, { requestId = randomUUID(), workspaceId = null } = {}) => {
+    const resolution = await resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs });
+    if (!lastGood) return resolution;
+    return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
+  };
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config);
   const explorer = createExplorer({
@@ -146,7 +162,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async close() {
       shuttingDown = true;
+      await lastGood?.store.close();
       if (!overrides.db) db.close();
     },
   };
+}
+
+/** Last good cards per the config: on Redis with REDIS_URL, in process otherwise, none when turned off. */
+function createStaleCards(
+  config: Config,
+  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: Parameters<typeof createRedisStore>[0]['events'] },
+): LastGood | undefined {
+  const stale = config.stale;
+  if (!stale) return undefined;
+  const maxAgeMs = stale.maxAgeSeconds * 1000;
+  const chosen =
+    store ??
+    (stale.redis
+      ? createRedisStore({ ...stale.redis, maxAgeMs, keySecret: stale.keySecret, logger, events })
+      : createMemoryStore({ maxBytes: stale.memoryBytes, maxAgeMs }));
+  logger.info({ store: chosen.kind, maxAgeSeconds: stale.maxAgeSeconds }, 'last good cards are served, marked stale, when a card fails');
+  return createLastGood({ store: chosen, registry, maxAgeMs });
 }

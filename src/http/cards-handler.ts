@@ -56,7 +56,8 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
 
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
-        if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        // A stale card failed too: its cause is logged under the reference its notice shows.
+        if (result.cause !== undefined) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
       }
       const summary = { keys: cardsRequest.cardKeys, unknownKeys, cards: results.map(outcomeOf) };
       if (results.length > 0 && results.every(isFailure)) {
