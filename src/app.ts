@@ -24,6 +24,7 @@ import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts'
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness, createSourceLog } from './health/readiness.ts';
 import { createFleetMetrics } from './metrics/fleet-metrics.ts';
+import type { SourceGuardEvents } from './execution/remote-breaker.ts';
 import { createLastGood, type LastGood } from './stale/last-good.ts';
 import { createRedisStore } from './stale/redis-store.ts';
 import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
@@ -76,8 +77,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const fleetMetrics = createFleetMetrics(metrics.registry, sources);
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const remoteSources = createRemoteSources(config.sources, { telemetry });
+  const guardEvents: SourceGuardEvents = {
+    circuit(source, state) {
+      fleetMetrics.sourceGuard.circuit(source, state);
+      if (state === 'open') logger.warn({ source, circuit: state }, 'source circuit breaker open: its cards fail fast (stale when known) until a probe succeeds');
+      else logger.info({ source, circuit: state }, state === 'closed' ? 'source circuit breaker closed: the source answers again' : 'source circuit breaker half-open: probing the source');
+    },
+    rejected: fleetMetrics.sourceGuard.rejected,
+  };
+  const remoteSources = createRemoteSources(config.sources, { telemetry, guardEvents });
   for (const source of remoteSources) sources.set(source.name, source);
+  // Every configured source's breaker is in the metrics from the start, closed.
+  for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');

@@ -25,7 +25,7 @@ const request = (customer = ALEX, thread: { id: string; externalId: null } | nul
 const ok = (key: string, text: string): CardResult => ({ key, outcome: 'ok', durationMs: 1, card: { key, timeToLiveSeconds: 300, components: [{ componentText: { text } }] } });
 const noData = (key: string): CardResult => ({ key, outcome: 'no-data', durationMs: 1, card: { key, timeToLiveSeconds: null, components: null } });
 const failed = (key: string) => failedCard(key, 'error', new Error('source down'), 5);
-const texts = (card: Card) => card.components?.map((c) => (c as { componentText?: { text: string } }).componentText?.text);
+const texts = (card: Card) => (card.components ?? []).map((c) => (c as { componentText?: { text: string } }).componentText?.text);
 
 function lastGoodAt(clock: { now: number }, store: StaleStore = createMemoryStore({ maxBytes: 1 << 20, maxAgeMs: 24 * HOUR })) {
   return createLastGood({ store, registry, maxAgeMs: 24 * HOUR, now: () => clock.now });

@@ -5,6 +5,7 @@ import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, typ
 import type { RemoteSourceConfig } from '../sources/declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from './executor.ts';
+import { guardTransport, type SourceGuardEvents } from './remote-breaker.ts';
 import { createTransport, type Operation } from './remote-transport.ts';
 
 export type RemoteSource = Source & {
@@ -20,8 +21,12 @@ export type RemoteSourceOptions = {
   /** The pinned schema: stored queries are validated against it at startup. */
   schema: GraphQLSchema;
   telemetry?: Pick<Telemetry, 'upstreamRequest'>;
+  /** Where the source's circuit breaker and concurrency limit report their state. */
+  guardEvents?: SourceGuardEvents;
   fetch?: typeof globalThis.fetch;
 };
+
+const NO_GUARD_EVENTS: SourceGuardEvents = { circuit() {}, rejected() {} };
 
 /** graphql-tools' executor type, named through batch-execute so that we depend on no other graphql-tools package. */
 type ToolsExecutor = Parameters<typeof createBatchingExecutor>[0];
@@ -35,8 +40,9 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  * prefixed aliases, variables and fragments, and the result (data and errors) is split back per
  * card by path. Without `merge`, each card is its own HTTP request.
  */
-export function createRemoteSource({ config, schema, telemetry = noTelemetry, fetch }: RemoteSourceOptions): RemoteSource {
-  const send = createTransport({ config, telemetry, ...(fetch && { fetch }) });
+export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, fetch }: RemoteSourceOptions): RemoteSource {
+  // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
+  const send = guardTransport(createTransport({ config, telemetry, ...(fetch && { fetch }) }), config.name, config.guard, guardEvents);
 
   // No deadline: the source's own timeout bounds each attempt.
   const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) => send(operation, { requestId: randomUUID(), workspaceId: null, signal });

@@ -1,19 +1,13 @@
 // Metrics of a fleet's shared parts: the stale-card store (Redis round trips, up or down) and each source's circuit breaker.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SourceGuardEvents } from '../execution/remote-breaker.ts';
 import type { RedisStoreEvents } from '../stale/redis-store.ts';
 import { OTHER } from './metrics.ts';
 
 /** A breaker's state as a gauge value: 0 closed, 1 half-open, 2 open. */
 export const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
-export type CircuitStateName = keyof typeof CIRCUIT_STATES;
 
-/** What a source's breaker and bulkhead report. Source names come from the declaration, checked again here. */
-export type SourceGuardEvents = {
-  circuit(source: string, state: CircuitStateName): void;
-  /** A call refused without reaching the source: its breaker is open, or too many calls are already waiting. */
-  rejected(source: string, reason: 'circuit-open' | 'bulkhead-full'): void;
-};
-
+/** Source names in labels come from the declaration, checked again here. */
 export type FleetMetrics = { staleStore: RedisStoreEvents; sourceGuard: SourceGuardEvents };
 
 export function createFleetMetrics(registry: Registry, sources: { has(name: string): boolean }): FleetMetrics {

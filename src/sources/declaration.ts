@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
+import { DEFAULT_SOURCE_GUARD, type SourceGuardConfig } from '../execution/remote-breaker.ts';
 
 /** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
 const MAX_TIMEOUT_MS = 14_000;
@@ -38,6 +39,29 @@ export const SourceEntry = z.strictObject(
   forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
   /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
   forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * The source's circuit breaker: after `failures` consecutive failed calls (default 5) it fails
+   * every call at once for `halfOpenAfterMs` (default 10000), then lets one probe through.
+   */
+  breaker: z
+    .strictObject(
+      {
+        failures: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(1000, 'expected at most 1000').default(DEFAULT_SOURCE_GUARD.failures),
+        halfOpenAfterMs: z.int({ error: 'expected an integer number of milliseconds' }).min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(DEFAULT_SOURCE_GUARD.halfOpenAfterMs),
+      },
+      { error: 'expected { "failures"?: …, "halfOpenAfterMs"?: … }' },
+    )
+    .default({ failures: DEFAULT_SOURCE_GUARD.failures, halfOpenAfterMs: DEFAULT_SOURCE_GUARD.halfOpenAfterMs }),
+  /** Calls in flight to the source at once (`max`, default 32) and waiting for a slot (`queue`, default 256); beyond, a call fails at once. */
+  concurrency: z
+    .strictObject(
+      {
+        max: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(DEFAULT_SOURCE_GUARD.maxConcurrent),
+        queue: z.int({ error: 'expected an integer' }).min(0, 'expected at least 0').max(100_000, 'expected at most 100000').default(DEFAULT_SOURCE_GUARD.maxQueued),
+      },
+      { error: 'expected { "max"?: …, "queue"?: … }' },
+    )
+    .default({ max: DEFAULT_SOURCE_GUARD.maxConcurrent, queue: DEFAULT_SOURCE_GUARD.maxQueued }),
   /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
   schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
   },
@@ -60,6 +84,8 @@ export type RemoteSourceConfig = {
   forwardRequestId: boolean;
   /** Path of the pinned SDL, relative to the working directory like every other path in cardql. */
   schemaPath: string;
+  /** Circuit breaker and concurrency limit. */
+  guard: SourceGuardConfig;
 };
 
 /**
@@ -141,6 +167,7 @@ export function parseSourcesDeclaration(text: string, where: string, env: Record
       forwardWorkspaceId: entry.forwardWorkspaceId,
       forwardRequestId: entry.forwardRequestId,
       schemaPath: entry.schema ?? `schemas/${name}.graphql`,
+      guard: { failures: entry.breaker.failures, halfOpenAfterMs: entry.breaker.halfOpenAfterMs, maxConcurrent: entry.concurrency.max, maxQueued: entry.concurrency.queue },
     }),
   );
   return { sources, problems, warnings };
@@ -187,7 +214,7 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
     return `${at}${inner}, received ${JSON.stringify(path.at(-1))}`;
   }
   if (issue.code === 'unrecognized_keys') {
-    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only url, headers, timeoutMs, merge, forwardWorkspaceId, forwardRequestId, schema`;
+    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only url, headers, timeoutMs, merge, forwardWorkspaceId, forwardRequestId, breaker, concurrency, schema`;
   }
   const value = valueAt(json, issue.path);
   const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';

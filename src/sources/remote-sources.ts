@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, validateSchema, type GraphQLSchema } from 'graphql';
 import { ConfigError } from '../config.ts';
+import type { SourceGuardEvents } from '../execution/remote-breaker.ts';
 import { createRemoteSource, type RemoteSource } from '../execution/remote.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { RemoteSourceConfig } from './declaration.ts';
@@ -10,12 +11,15 @@ import type { RemoteSourceConfig } from './declaration.ts';
  * One `RemoteSource` per declaration. Throws a `ConfigError` naming every source whose pinned SDL
  * is missing or invalid, and how to get it.
  */
-export function createRemoteSources(configs: readonly RemoteSourceConfig[], { telemetry }: { telemetry: Pick<Telemetry, 'upstreamRequest'> }): RemoteSource[] {
+export function createRemoteSources(
+  configs: readonly RemoteSourceConfig[],
+  { telemetry, guardEvents }: { telemetry: Pick<Telemetry, 'upstreamRequest'>; guardEvents?: SourceGuardEvents },
+): RemoteSource[] {
   const problems: string[] = [];
   const sources: RemoteSource[] = [];
   for (const config of configs) {
     const schema = readPinnedSchema(config, problems);
-    if (schema) sources.push(createRemoteSource({ config, schema, telemetry }));
+    if (schema) sources.push(createRemoteSource({ config, schema, telemetry, ...(guardEvents && { guardEvents }) }));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return sources;
