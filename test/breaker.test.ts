@@ -1,12 +1,12 @@
 import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { guardTransport, type SourceGuardConfig } from '../src/execution/remote-breaker.ts';
-import type { Transport } from '../src/execution/remote-transport.ts';
+import { guardTransport, type SourceGuardConfig } from '../src/remote/breaker.ts';
+import type { Transport } from '../src/remote/transport.ts';
 import type { RequestScope } from '../src/execution/executor.ts';
 
 const OPERATION = { document: parse('{ __typename }') };
 const SCOPE: RequestScope = { requestId: 'r', workspaceId: null, signal: new AbortController().signal };
-const CONFIG: SourceGuardConfig = { failures: 3, halfOpenAfterMs: 10_000, maxConcurrent: 8, maxQueued: 8 };
+const CONFIG: SourceGuardConfig = { breaker: { failures: 3, halfOpenAfterMs: 10_000 }, concurrency: { max: 8, queue: 8 } };
 const DOWN: ExecutionResult = { errors: [new GraphQLError('source "billing" could not be reached', { extensions: { code: 'UPSTREAM_FAILED' } })] };
 const UP: ExecutionResult = { data: { __typename: 'Query' } };
 
@@ -97,7 +97,7 @@ describe('a source circuit breaker (cockatiel) around the upstream request', () 
   it('limits the calls in flight: beyond the limit and the queue, a call is refused at once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { state, events, call } = guarded({ ...CONFIG, maxConcurrent: 1, maxQueued: 1 }, async () => (await gate, UP));
+    const { state, events, call } = guarded({ ...CONFIG, concurrency: { max: 1, queue: 1 } }, async () => (await gate, UP));
     const first = call();
     const queued = call();
     expect(codeOf(await call())).toBe('SOURCE_REFUSED');

@@ -1,6 +1,6 @@
 // Metrics of a fleet's shared parts: the stale-card store (Redis round trips, up or down) and each source's circuit breaker.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { SourceGuardEvents } from '../execution/remote-breaker.ts';
+import type { SourceGuardEvents } from '../remote/breaker.ts';
 import type { RedisStoreEvents } from '../stale/redis-store.ts';
 import { OTHER } from './metrics.ts';
 

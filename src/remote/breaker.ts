@@ -1,21 +1,25 @@
 // Per-source circuit breaker and concurrency limit (cockatiel) around the upstream request: a failing source fails fast.
 import { BrokenCircuitError, BulkheadRejectedError, CircuitState, ConsecutiveBreaker, bulkhead, circuitBreaker, handleWhenResult, wrap } from 'cockatiel';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import type { Transport } from './remote-transport.ts';
+import type { Transport } from './transport.ts';
 
-/** A source's limits, from its declaration (docs/remote-sources.md). */
+/** A source's limits, from its declaration (`breaker`, `concurrency`: docs/remote-sources.md). */
 export type SourceGuardConfig = {
-  /** Consecutive failed calls (after the transport's own retry) that open the breaker. */
-  failures: number;
-  /** How long an open breaker fails every call before letting one probe through. */
-  halfOpenAfterMs: number;
-  /** Calls to the source in flight at once; more wait in the queue. */
-  maxConcurrent: number;
-  /** Calls waiting for a slot; past this a call fails at once. */
-  maxQueued: number;
+  breaker: {
+    /** Consecutive failed calls (after the transport's own retry) that open the breaker. */
+    failures: number;
+    /** How long an open breaker fails every call before letting one probe through. */
+    halfOpenAfterMs: number;
+  };
+  concurrency: {
+    /** Calls to the source in flight at once; more wait in the queue. */
+    max: number;
+    /** Calls waiting for a slot; past this a call fails at once. */
+    queue: number;
+  };
 };
 
-export const DEFAULT_SOURCE_GUARD: SourceGuardConfig = { failures: 5, halfOpenAfterMs: 10_000, maxConcurrent: 32, maxQueued: 256 };
+export const DEFAULT_SOURCE_GUARD = { breaker: { failures: 5, halfOpenAfterMs: 10_000 }, concurrency: { max: 32, queue: 256 } } as const satisfies SourceGuardConfig;
 
 export type SourceGuardEvents = {
   circuit(source: string, state: 'closed' | 'half-open' | 'open'): void;
@@ -30,15 +34,15 @@ function isSourceFailure(result: unknown): boolean {
 }
 
 /**
- * Wraps the transport of one source. After `failures` consecutive failures the breaker opens and
+ * Wraps the transport of one source: the one place its requests pass. After `failures` consecutive failures the breaker opens and
  * every call fails at once (so that a card's last good components come at once, not after the
  * timeout) for `halfOpenAfterMs`; then ONE call probes the source while the others still fail fast;
  * its success closes the breaker, its failure opens it again. Never throws, like the transport.
  */
-export function guardTransport(send: Transport, source: string, config: SourceGuardConfig, events: SourceGuardEvents): Transport {
-  const breaker = circuitBreaker(handleWhenResult(isSourceFailure), { halfOpenAfter: config.halfOpenAfterMs, breaker: new ConsecutiveBreaker(config.failures) });
+export function guardTransport(send: Transport, source: string, { breaker: limits, concurrency }: SourceGuardConfig, events: SourceGuardEvents): Transport {
+  const breaker = circuitBreaker(handleWhenResult(isSourceFailure), { halfOpenAfter: limits.halfOpenAfterMs, breaker: new ConsecutiveBreaker(limits.failures) });
   breaker.onStateChange((state) => events.circuit(source, STATE_NAMES[state]));
-  const policy = wrap(bulkhead(config.maxConcurrent, config.maxQueued), breaker);
+  const policy = wrap(bulkhead(concurrency.max, concurrency.queue), breaker);
   return async (operation, scope) => {
     // cockatiel makes calls during a probe wait for it (up to the source's timeout): failing them is faster.
     if (breaker.state === CircuitState.HalfOpen) return rejected(events, source, 'circuit-open');

@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SelectionNode } from 'graphql';
-import type { RemoteSourceConfig } from '../sources/declaration.ts';
+import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
-import type { Executor, RequestScope, Source } from './executor.ts';
-import { guardTransport, type SourceGuardEvents } from './remote-breaker.ts';
-import { createTransport, type Operation } from './remote-transport.ts';
+import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import { guardTransport, type SourceGuardEvents } from './breaker.ts';
+import { createTransport, type Operation } from './transport.ts';
 
 export type RemoteSource = Source & {
   config: RemoteSourceConfig;
@@ -42,7 +42,7 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  */
 export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, fetch }: RemoteSourceOptions): RemoteSource {
   // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
-  const send = guardTransport(createTransport({ config, telemetry, ...(fetch && { fetch }) }), config.name, config.guard, guardEvents);
+  const send = guardTransport(createTransport({ config, telemetry, ...(fetch && { fetch }) }), config.name, config, guardEvents);
 
   // No deadline: the source's own timeout bounds each attempt.
   const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) => send(operation, { requestId: randomUUID(), workspaceId: null, signal });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
-import { DEFAULT_SOURCE_GUARD, type SourceGuardConfig } from '../execution/remote-breaker.ts';
+import { DEFAULT_SOURCE_GUARD } from './breaker.ts';
 
 /** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
 const MAX_TIMEOUT_MS = 14_000;
@@ -46,22 +46,22 @@ export const SourceEntry = z.strictObject(
   breaker: z
     .strictObject(
       {
-        failures: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(1000, 'expected at most 1000').default(DEFAULT_SOURCE_GUARD.failures),
-        halfOpenAfterMs: z.int({ error: 'expected an integer number of milliseconds' }).min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(DEFAULT_SOURCE_GUARD.halfOpenAfterMs),
+        failures: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(1000, 'expected at most 1000').default(DEFAULT_SOURCE_GUARD.breaker.failures),
+        halfOpenAfterMs: z.int({ error: 'expected an integer number of milliseconds' }).min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(DEFAULT_SOURCE_GUARD.breaker.halfOpenAfterMs),
       },
       { error: 'expected { "failures"?: …, "halfOpenAfterMs"?: … }' },
     )
-    .default({ failures: DEFAULT_SOURCE_GUARD.failures, halfOpenAfterMs: DEFAULT_SOURCE_GUARD.halfOpenAfterMs }),
+    .default(DEFAULT_SOURCE_GUARD.breaker),
   /** Calls in flight to the source at once (`max`, default 32) and waiting for a slot (`queue`, default 256); beyond, a call fails at once. */
   concurrency: z
     .strictObject(
       {
-        max: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(DEFAULT_SOURCE_GUARD.maxConcurrent),
-        queue: z.int({ error: 'expected an integer' }).min(0, 'expected at least 0').max(100_000, 'expected at most 100000').default(DEFAULT_SOURCE_GUARD.maxQueued),
+        max: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(DEFAULT_SOURCE_GUARD.concurrency.max),
+        queue: z.int({ error: 'expected an integer' }).min(0, 'expected at least 0').max(100_000, 'expected at most 100000').default(DEFAULT_SOURCE_GUARD.concurrency.queue),
       },
       { error: 'expected { "max"?: …, "queue"?: … }' },
     )
-    .default({ max: DEFAULT_SOURCE_GUARD.maxConcurrent, queue: DEFAULT_SOURCE_GUARD.maxQueued }),
+    .default(DEFAULT_SOURCE_GUARD.concurrency),
   /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
   schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
   },
@@ -73,19 +73,16 @@ export type SourceEntry = z.infer<typeof SourceEntry>;
 export const SourcesFile = z.record(SourceName, SourceEntry, { error: 'expected an object mapping each source name to { "url": …, "headers"?: …, "timeoutMs"?: … }' });
 export type SourcesFile = z.infer<typeof SourcesFile>;
 
-/** A declared remote source, with its secrets resolved from the environment. */
-export type RemoteSourceConfig = {
+/**
+ * A declared remote source: its entry as `SourceEntry` parsed it (defaults applied), named, with its
+ * header secrets resolved from the environment. A new option is one field of `SourceEntry`: it reaches
+ * this type, the parsed value and the "unknown field" message from there.
+ */
+export type RemoteSourceConfig = Omit<SourceEntry, 'headers' | 'schema'> & {
   name: string;
-  url: string;
   headers: SecretHeaders;
-  timeoutMs: number;
-  merge: boolean;
-  forwardWorkspaceId: boolean;
-  forwardRequestId: boolean;
   /** Path of the pinned SDL, relative to the working directory like every other path in cardql. */
   schemaPath: string;
-  /** Circuit breaker and concurrency limit. */
-  guard: SourceGuardConfig;
 };
 
 /**
@@ -119,11 +116,12 @@ const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const LOOKS_SECRET = /authorization|token|secret|key|cookie|password/i;
 
 /**
- * Reads the declaration file at `path` (none: no remote sources) and resolves `${NAME}` references
+ * Reads the declaration file at `path` (none: no remote sources; the app's start calls it with
+ * `config.sourcesFile`) and resolves `${NAME}` references
  * from `env`. Never throws: every problem is returned at once, each saying what was expected and
  * what was received, and never a header value (it may be a secret).
  */
-export function loadSourcesDeclaration(path: string | undefined, env: Record<string, string | undefined>): SourcesDeclaration {
+export function readSourcesDeclaration(path: string | undefined, env: Record<string, string | undefined>): SourcesDeclaration {
   if (path === undefined || path === '') return { sources: [], problems: [], warnings: [] };
   let text: string;
   try {
@@ -136,7 +134,7 @@ export function loadSourcesDeclaration(path: string | undefined, env: Record<str
   return parseSourcesDeclaration(text, path, env);
 }
 
-/** The pure part of `loadSourcesDeclaration`: `where` names the file in messages. */
+/** The pure part of `readSourcesDeclaration`: `where` names the file in messages. */
 export function parseSourcesDeclaration(text: string, where: string, env: Record<string, string | undefined>): SourcesDeclaration {
   let json: unknown;
   try {
@@ -158,16 +156,11 @@ export function parseSourcesDeclaration(text: string, where: string, env: Record
   if (!parsed.success) problems.unshift(...parsed.error.issues.map((issue) => `${where}: ${describeIssue(issue, json)}`));
   if (!parsed.success || problems.length > 0) return { sources: [], problems, warnings };
   const sources = Object.entries(parsed.data).map(
-    ([name, entry]): RemoteSourceConfig => ({
+    ([name, { headers: _templates, schema, ...options }]): RemoteSourceConfig => ({
       name,
-      url: entry.url,
+      ...options,
       headers: new SecretHeaders(resolved.get(name) ?? {}),
-      timeoutMs: entry.timeoutMs,
-      merge: entry.merge,
-      forwardWorkspaceId: entry.forwardWorkspaceId,
-      forwardRequestId: entry.forwardRequestId,
-      schemaPath: entry.schema ?? `schemas/${name}.graphql`,
-      guard: { failures: entry.breaker.failures, halfOpenAfterMs: entry.breaker.halfOpenAfterMs, maxConcurrent: entry.concurrency.max, maxQueued: entry.concurrency.queue },
+      schemaPath: schema ?? `schemas/${name}.graphql`,
     }),
   );
   return { sources, problems, warnings };
@@ -214,7 +207,7 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
     return `${at}${inner}, received ${JSON.stringify(path.at(-1))}`;
   }
   if (issue.code === 'unrecognized_keys') {
-    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only url, headers, timeoutMs, merge, forwardWorkspaceId, forwardRequestId, breaker, concurrency, schema`;
+    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only ${Object.keys(SourceEntry.shape).join(', ')}`;
   }
   const value = valueAt(json, issue.path);
   const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';
