@@ -22,6 +22,8 @@ import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts'
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness, createSourceLog } from './health/readiness.ts';
 import { createFleetMetrics } from './metrics/fleet-metrics.ts';
+import { traceCardsRequest, tracedSource } from './tracing/spans.ts';
+import { tracingEnabled } from './tracing/tracing.ts';
 import type { SourceGuardEvents } from './remote/breaker.ts';
 import { createLastGood, type LastGood } from './stale/last-good.ts';
 import { createRedisStore } from './stale/redis-store.ts';
@@ -100,17 +102,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let shuttingDown = false;
   const sourceLog = createSourceLog(logger);
 
+  // With tracing on, each card's execution on its source is a span (a child of the card's).
+  const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
   const lastGood = createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
   // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
   const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
   const optional: Record<string, () => string | undefined> =
     lastGood?.store.kind === 'redis' ? { 'stale-store': () => lastGood.store.problem() } : {};
   const readiness = () => checkReadiness({ sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog, optional });
-  const resolve: App['resolve'] = async (request, { requestId = randomUUID(), workspaceId = null } = {}) => {
-    const resolution = await resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs });
+  const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null): Promise<Resolution> => {
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs });
     if (!lastGood) return resolution;
     return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
   };
+  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
+    tracingEnabled() ? traceCardsRequest(request, requestId, workspaceId, () => resolveAll(request, requestId, workspaceId)) : resolveAll(request, requestId, workspaceId);
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config);
   const explorer = createExplorer({

@@ -5,6 +5,7 @@ import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, typ
 import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import { tracedFetch, tracingEnabled } from '../tracing/tracing.ts';
 import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
 
@@ -42,7 +43,9 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  */
 export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, fetch }: RemoteSourceOptions): RemoteSource {
   // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
-  const send = guardTransport(createTransport({ config, telemetry, ...(fetch && { fetch }) }), config.name, config, guardEvents);
+  // With tracing on, every HTTP request to the source is a span and carries `traceparent`.
+  const upstreamFetch = tracingEnabled() ? tracedFetch(fetch ?? globalThis.fetch, config.name) : fetch;
+  const send = guardTransport(createTransport({ config, telemetry, ...(upstreamFetch && { fetch: upstreamFetch }) }), config.name, config, guardEvents);
 
   // No deadline: the source's own timeout bounds each attempt.
   const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) => send(operation, { requestId: randomUUID(), workspaceId: null, signal });
