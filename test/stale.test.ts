@@ -197,3 +197,25 @@ describe('an app with a failing remote source answers its cards stale, 200, once
     }
   });
 });
+
+describe('an app whose Redis is down keeps answering, and says so', () => {
+  it('answers cards fresh; /readyz stays 200 listing stale-store under degraded; cardql_stale_store_up is 0; logged once', async () => {
+    const url = (await refusedUrl()).replace('http://', 'redis://').replace('/graphql', '');
+    const app = await createTestApp({ REDIS_URL: url, CARDQL_METRICS_TOKEN: 'm' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await app.fetch(plainRequest(cardsBody(['usage'])))).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await app.fetch(new Request('http://cardql.test/readyz'));
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { status: string; failing: string[]; degraded?: string[]; checks: Record<string, { ok: boolean; message?: string; required?: boolean }> };
+      expect(body).toMatchObject({ status: 'ready', failing: [], degraded: ['stale-store'] });
+      expect(body.checks['stale-store']).toMatchObject({ ok: false, required: false, message: expect.stringMatching(/^Redis not connected/) });
+      expect(JSON.stringify(body)).not.toContain(url);
+      const metrics = await (await app.fetch(new Request('http://cardql.test/metrics', { headers: { authorization: 'Bearer m' } }))).text();
+      expect(metrics).toMatch(/^cardql_stale_store_up 0$/m);
+      expect(app.logs().filter((l) => String(l.msg).startsWith('stale-card store (Redis) unavailable'))).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
