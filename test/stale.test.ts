@@ -148,6 +148,15 @@ describe('last good cards on Redis (real Redis, a random key prefix per run)', (
     }
   });
 
+  it('closing a connected store (shutdown) is not logged as an outage', async () => {
+    const lines: string[] = [];
+    const store = redisStore(lines);
+    await connected(store);
+    await store.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines.filter((l) => l.includes('unavailable'))).toEqual([]);
+  });
+
   it('Redis down: reads are misses at once (fresh cards, no stale ones), the store reports why, and the outage is logged once', async () => {
     const lines: string[] = [];
     const store = redisStore(lines, (await refusedUrl()).replace('http://', 'redis://').replace('/graphql', ''));
@@ -212,10 +221,11 @@ describe('an app whose Redis is down keeps answering, and says so', () => {
       expect(body.checks['stale-store']).toMatchObject({ ok: false, required: false, message: expect.stringMatching(/^Redis not connected/) });
       expect(JSON.stringify(body)).not.toContain(url);
       const metrics = await (await app.fetch(new Request('http://cardql.test/metrics', { headers: { authorization: 'Bearer m' } }))).text();
-      expect(metrics).toMatch(/^cardql_stale_store_up 0$/m);
+      expect(metrics).toMatch(/^cardql_stale_store_up\{store="redis"\} 0$/m);
       expect(app.logs().filter((l) => String(l.msg).startsWith('stale-card store (Redis) unavailable'))).toHaveLength(1);
     } finally {
       await app.close();
     }
+    expect(app.logs().filter((l) => String(l.msg).startsWith('stale-card store (Redis)'))).toHaveLength(1);
   });
 });

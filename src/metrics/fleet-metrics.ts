@@ -12,7 +12,8 @@ export type FleetMetrics = { staleStore: RedisStoreEvents; sourceGuard: SourceGu
 
 export function createFleetMetrics(registry: Registry, sources: { has(name: string): boolean }): FleetMetrics {
   const registers = [registry];
-  const storeUp = new Gauge({ name: 'cardql_stale_store_up', help: 'Whether the shared stale-card store (Redis) is connected: 1 yes, 0 no (absent without REDIS_URL).', registers });
+  // Labelled, so that it is absent without REDIS_URL rather than a misleading 0.
+  const storeUp = new Gauge({ name: 'cardql_stale_store_up', help: 'Whether the shared stale-card store is connected: 1 yes, 0 no (absent without REDIS_URL).', labelNames: ['store'], registers });
   const roundTrips = new Counter({
     name: 'cardql_stale_store_round_trips_total',
     help: 'Round trips to the shared stale-card store (Redis), by operation (read: one MGET when cards failed; write: one pipeline of SETs) and result.',
@@ -30,7 +31,7 @@ export function createFleetMetrics(registry: Registry, sources: { has(name: stri
   return {
     staleStore: {
       roundTrip: (operation, ok) => roundTrips.inc({ operation, result: ok ? 'ok' : 'error' }),
-      state: (up) => storeUp.set(up ? 1 : 0),
+      state: (up) => storeUp.set({ store: 'redis' }, up ? 1 : 0),
     },
     sourceGuard: {
       circuit: (name, state) => circuit.set({ source: source(name) }, CIRCUIT_STATES[state]),

@@ -41,8 +41,10 @@ export function createRedisStore({ url, keyPrefix, timeoutMs, maxAgeMs, keySecre
   });
   // Logged once per change: `undefined` before the first connection, then up or down.
   let up: boolean | undefined;
+  let closed = false;
   const changed = (now: boolean, error?: unknown) => {
-    if (up === now) return;
+    // Our own disconnect at shutdown is not an outage.
+    if (up === now || closed) return;
     const first = up === undefined;
     up = now;
     events?.state(now);
@@ -83,8 +85,7 @@ export function createRedisStore({ url, keyPrefix, timeoutMs, maxAgeMs, keySecre
     },
     problem: () => (redis.status === 'ready' ? undefined : `Redis not connected (${redis.status}): stale cards are off until it is`),
     async close() {
-      redis.removeAllListeners('error');
-      redis.on('error', () => {});
+      closed = true;
       redis.disconnect();
     },
   };
