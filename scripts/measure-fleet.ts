@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { createDemoUpstream } from '../src/demo-upstream/upstream.ts';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { startServer } from '../src/server.ts';
 
 const REDIS_URL = process.env.CARDQL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -25,7 +25,7 @@ const REQUESTS_DOWN = 10;
 type Mode = 'up' | 'hang' | 'refuse';
 
 async function main(): Promise<void> {
-  const db = openDatabase({ path: ':memory:' });
+  const db = openSqliteDatabase({ path: ':memory:' });
   const yoga = createDemoUpstream({ db });
   let mode: Mode = 'up';
   let calls = 0;

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/demo/database.ts';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase, type SqliteDatabase as Database } from '../src/demo/sqlite.ts';
 import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { ANCHOR, cardsBody, seededDatabase } from './support/app.ts';
 import { killAll, spawnServer, type Spawned } from './support/process.ts';
@@ -28,7 +27,7 @@ let down = false;
 let redis: Redis;
 
 beforeAll(async () => {
-  openDatabase({ path: DATABASE, anchor: ANCHOR }).close();
+  openSqliteDatabase({ path: DATABASE, anchor: ANCHOR }).close();
   db = seededDatabase();
   upstream = await startScriptedUpstream((response, _index, pass) => (down ? void response.writeHead(503, { 'content-type': 'application/json' }).end('{"errors":[{"message":"maintenance"}]}') : pass()), db);
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

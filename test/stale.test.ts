@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase as Database } from '../src/demo/sqlite.ts';
 import { createLogger } from '../src/log.ts';
 import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { failedCard, type CardResult } from '../src/resolve/card-result.ts';

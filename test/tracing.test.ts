@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase as Database } from '../src/demo/sqlite.ts';
 import { loadConfig } from '../src/config.ts';
 import { startTracing, type Tracing } from '../src/tracing/sdk.ts';
 import { tracingEnabled } from '../src/tracing/tracing.ts';
