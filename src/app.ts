@@ -1,7 +1,6 @@
 // The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
-import { openDemoData } from './demo/index.ts';
 import { LOCAL_SOURCE, type RequestScope, type Source } from './execution/executor.ts';
 import { buildLocalSchema, createLocalSource, type LocalData } from './execution/local.ts';
 import { checkDrift, type DriftReport } from './remote/drift.ts';
@@ -13,6 +12,7 @@ import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { checkMethod, errorResponse } from './http/respond.ts';
 import type { Route } from './http/route.ts';
+import { openLocalData } from './local-data.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
@@ -23,6 +23,13 @@ import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts'
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness } from './health/readiness.ts';
 import { createSourceHealth, createSourceLog } from './health/source-health.ts';
+import { createFleetMetrics } from './metrics/fleet-metrics.ts';
+import { traceCardsRequest, tracedSource } from './tracing/spans.ts';
+import { tracingEnabled } from './tracing/tracing.ts';
+import type { SourceGuardEvents } from './remote/breaker.ts';
+import { createLastGood, type LastGood } from './stale/last-good.ts';
+import { createRedisStore } from './stale/redis-store.ts';
+import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
@@ -37,8 +44,8 @@ export type App = {
   answerCards: CardsHandler['answer'];
   registry: Registry;
   sources: ReadonlyMap<string, Source>;
-  /** The in-process data cards run on unless they name a remote source (src/execution/local.ts). */
-  local: LocalData;
+  /** The in-process data cards run on unless they name a remote source (src/execution/local.ts); null with CARDQL_LOCAL_SOURCE=none. */
+  local: LocalData | null;
   logger: Logger;
   /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
   metrics: Metrics;
@@ -55,11 +62,13 @@ export type App = {
 
 export type AppOverrides = {
   logger?: Logger;
-  /** The in-process data instead of the demo on `config.databasePath`; the caller closes it. */
-  local?: LocalData;
+  /** The in-process data instead of the one CARDQL_LOCAL_SOURCE names (null: none); the caller closes it. */
+  local?: LocalData | null;
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
+  /** Replaces the store of last good cards that the config would build (tests). */
+  staleStore?: StaleStore;
 };
 
 /**
@@ -68,44 +77,67 @@ export type AppOverrides = {
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  // The composition root is the one place that chooses the demo; the engine knows only `LocalData`.
-  const local = overrides.local ?? openDemoData({ path: config.databasePath });
-  const schema = buildLocalSchema(local);
-  const localSource = createLocalSource({ schema, createContext: (scope) => local.createContext(scope), ready: local.ready && ((signal) => local.ready!(signal)) });
-  const sources = new Map<string, Source>([[LOCAL_SOURCE, localSource]]);
+  // The composition root is the one place that chooses the data (src/local-data.ts); the engine knows only `LocalData`.
+  const local = overrides.local !== undefined ? overrides.local : await openLocalData(config, logger);
+  const schema = local && buildLocalSchema(local);
+  const sources = new Map<string, Source>();
+  if (local && schema) {
+    sources.set(LOCAL_SOURCE, createLocalSource({ schema, createContext: local.createContext.bind(local), ready: local.ready?.bind(local) }));
+  }
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
+  const fleetMetrics = createFleetMetrics(metrics.registry, sources);
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry });
+  const guardEvents: SourceGuardEvents = {
+    circuit(source, state) {
+      fleetMetrics.sourceGuard.circuit(source, state);
+      if (state === 'open') logger.warn({ source, circuit: state }, 'source circuit breaker open: its cards fail fast (stale when known) until a probe succeeds');
+      else logger.info({ source, circuit: state }, state === 'closed' ? 'source circuit breaker closed: the source answers again' : 'source circuit breaker half-open: probing the source');
+    },
+    rejected: fleetMetrics.sourceGuard.rejected,
+  };
+  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry, guardEvents });
   for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
+  // Every configured source's breaker is in the metrics from the start, closed.
+  for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources }).catch(async (error: unknown) => {
+    if (overrides.local === undefined) await local?.close?.();
+    throw error;
+  });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   let drift: Promise<DriftReport[]> | undefined;
 
   let shuttingDown = false;
+
+  // With tracing on, each card's execution on its source is a span (a child of the card's).
+  const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
+  const lastGood = createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
+  // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
+  const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
+  const optional: Record<string, () => string | undefined> =
+    lastGood?.store.kind === 'redis' ? { 'stale-store': () => lastGood.store.problem() } : {};
   // The in-process data is part of this process: a readiness check. Every other source is reported, never failing it.
   const sourceHealth = createSourceHealth({ sources: new Map([...sources].filter(([name]) => name !== LOCAL_SOURCE)), logger });
   metrics.reportSourceHealth(() => sourceHealth.current());
   const localLog = createSourceLog(logger);
-  const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog });
+  const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog, optional });
+  const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null, receivedAt: number | undefined): Promise<Resolution> => {
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
+    if (!lastGood) return resolution;
+    return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
+  };
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null, receivedAt } = {}) =>
-    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
+    tracingEnabled()
+      ? traceCardsRequest(request, requestId, workspaceId, () => resolveAll(request, requestId, workspaceId, receivedAt))
+      : resolveAll(request, requestId, workspaceId, receivedAt);
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config.admin);
   const metricsGate = createMetricsGate(config.metrics);
   const { origins } = config.admin;
-  const explorer = createExplorer({
-    schema,
-    endpoint: '/graphql',
-    title: 'cardql: in-process data',
-    context: () => local.createContext(explorerScope()),
-    logger,
-    origins,
-  });
 
   /** Exact paths only; the router checks the method (one check for every route) and the handler answers or throws an HttpError. */
   const gated = (gate: Gate, route: Route): Route => ({ methods: route.methods, handle: (request) => (gate(request), route.handle(request)) });
@@ -113,11 +145,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const routes = new Map<string, Route>([
     // The cards handler checks its method itself: it is also served straight on node:http (node-cards.ts).
     ['/cards', { methods: ANY_METHOD, handle: cards.fetch }],
-    ['/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) })],
     ['/metrics', gated(metricsGate, { methods: ['GET'], handle: createMetricsRoute({ metrics }) })],
     ['/healthz', { methods: ['GET'], handle: handleHealthz }],
     ['/readyz', { methods: ['GET'], handle: createReadyzRoute(readiness) }],
   ]);
+  // GraphiQL on the in-process data, when there is any (none with CARDQL_LOCAL_SOURCE=none).
+  if (local && schema) {
+    const explorer = createExplorer({
+      schema,
+      endpoint: '/graphql',
+      title: 'cardql: in-process data',
+      context: () => local.createContext(explorerScope()),
+      logger,
+      origins,
+    });
+    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) }));
+  }
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
@@ -125,7 +168,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => remote.fetch(request) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
-  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger });
+  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local?.findCustomer?.bind(local), suggestedEmails: local?.previewEmails ?? [], logger });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, gated(adminGate, route));
 
   /**
@@ -173,7 +216,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async close() {
       shuttingDown = true;
-      if (!overrides.local) await local.close?.();
+      await lastGood?.store.close();
+      if (overrides.local === undefined) await local?.close?.();
     },
   };
 }
@@ -196,3 +240,20 @@ function explorerScope(): RequestScope {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** Last good cards per the config: on Redis with REDIS_URL, in process otherwise, none when turned off. */
+function createStaleCards(
+  config: Config,
+  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: Parameters<typeof createRedisStore>[0]['events'] },
+): LastGood | undefined {
+  const stale = config.stale;
+  if (!stale) return undefined;
+  const maxAgeMs = stale.maxAgeSeconds * 1000;
+  const chosen =
+    store ??
+    (stale.redis
+      ? createRedisStore({ ...stale.redis, maxAgeMs, keySecret: stale.keySecret, logger, events })
+      : createMemoryStore({ maxBytes: stale.memoryBytes, maxAgeMs }));
+  logger.info({ store: chosen.kind, maxAgeSeconds: stale.maxAgeSeconds }, 'last good cards are served, marked stale, when a card fails');
+  return createLastGood({ store: chosen, registry, maxAgeMs });
+}

@@ -14,6 +14,9 @@ const secret = z
 const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 /** A comma-separated list of secrets (rotation: old and new at once); blanks dropped, none is `[]`. */
+/** The HMAC key of Redis keys when CARDQL_STALE_KEY_SECRET is not set (not the signing secret: rotating that would empty the cache). */
+const UNKEYED_STALE_SECRET = 'cardql-stale-card-key';
+
 const secretList = z
   .string()
   .optional()
@@ -70,8 +73,28 @@ const Env = z.object({
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds of the request's arrival (50 to 13000). Default 10000. */
   CARDQL_DEADLINE_MS: z.coerce.number().int().min(50).max(MAX_DEADLINE_MS).default(10_000),
+  /**
+   * The in-process data cards run on unless they name a remote source: `demo` (the demo customers), `none`
+   * (remote sources only: no database is created or opened), or the path of your own module whose default
+   * export makes a `LocalData` (docs/your-own-data.md). Default demo.
+   */
+  CARDQL_LOCAL_SOURCE: z
+    .string()
+    .default('demo')
+    .refine((value) => value === 'demo' || value === 'none' || /\.(ts|js|mjs)$/.test(value), {
+      message: 'expected demo, none, or the path of a module (.ts, .js or .mjs) whose default export makes your LocalData',
+    }),
   /** SQLite file of the in-process demo data; created and seeded on first start. Default data/cardql.sqlite. */
   CARDQL_DATABASE: z.string().min(1).default('data/cardql.sqlite'),
+  /**
+   * PostgreSQL for the in-process data instead of the SQLite file: `postgres://user:password@host:5432/database`
+   * (the demo creates and seeds its tables there on first start). Default none: embedded SQLite.
+   */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value))
+    .refine((value) => value === undefined || isPostgresUrl(value), { message: 'expected a PostgreSQL URL, postgres://user:password@host:5432/database' }),
   /** Folder of stored queries, one `<key>.graphql` per card. Default queries. */
   CARDQL_QUERIES_DIR: z.string().min(1).default('queries'),
   /** Folder of mappers, one `<key>.ts` per card. Default src/cards. */
@@ -81,6 +104,36 @@ const Env = z.object({
     .string()
     .optional()
     .transform((value) => (value === undefined || value === '' ? undefined : value)),
+  /**
+   * How old a card's last good components may be and still be shown, marked stale, when the card
+   * fails (source down, timeout, breaker open). Default 86400 (24 h); 0 turns stale cards off.
+   */
+  CARDQL_STALE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  /** Bound of the in-process store of last good cards (used without REDIS_URL), in megabytes of JSON. Default 32. */
+  CARDQL_STALE_MEMORY_MB: z.coerce.number().min(1).max(4096).default(32),
+  /** Redis shared by every replica for last good cards, e.g. `redis://redis:6379/0`. Default none: in process. */
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || /^rediss?:\/\/./.test(value), 'expected a redis:// or rediss:// URL'),
+  /** Prefix of every Redis key cardql writes, to share one Redis between deployments. Default `cardql:stale:`. */
+  CARDQL_REDIS_KEY_PREFIX: z.string().min(1).max(100).default('cardql:stale:'),
+  /** Longest one Redis call may take before cardql answers without it, in milliseconds. Default 100. */
+  CARDQL_REDIS_TIMEOUT_MS: z.coerce.number().int().min(5).max(2000).default(100),
+  /**
+   * Key of the HMAC that turns a card's inputs (customer id, email…) into a Redis key; the same on every
+   * replica. Default: a fixed key, so a key is then only a SHA-256 of known inputs: set it in production.
+   */
+  CARDQL_STALE_KEY_SECRET: secret,
+  /** OpenTelemetry's `otlp` (the default once an OTLP endpoint is set), `console` or `none`. Default none: tracing off. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  /** OpenTelemetry collector base URL (OTLP/HTTP), e.g. `http://otel-collector:4318`; turns tracing on. Default none. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  /** Full OTLP/HTTP traces URL, overriding OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. Default none. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  /** `service.name` of every span. Default cardql. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('cardql'),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -115,7 +168,11 @@ export type Config = {
   /** GET /metrics. */
   metrics: { exposure: Exposure; token: string | undefined };
   deadlineMs: number;
+  /** `CARDQL_LOCAL_SOURCE`: the demo, none (remote only), or your module's path as given. */
+  localSource: 'demo' | 'none' | { module: string };
   databasePath: string;
+  /** `DATABASE_URL`: PostgreSQL for the in-process data; undefined keeps SQLite. Holds a password: log it only through `redactUrl`. */
+  databaseUrl: string | undefined;
   queriesDir: string;
   cardsDir: string;
   /** Path of the remote sources declaration (`CARDQL_SOURCES`); read and checked when the app starts. Undefined: no remote source. */
@@ -123,6 +180,27 @@ export type Config = {
   /** The environment `${NAME}` references in the sources file resolve from; prints as `[redacted]`. */
   environment: Environment;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Last good cards, served marked stale when a card fails; `null` when CARDQL_STALE_MAX_AGE_SECONDS is 0. */
+  stale: StaleConfig | null;
+  /** OpenTelemetry tracing; `null` (the default) loads no SDK at all. */
+  tracing: TracingConfig | null;
+};
+
+export type StaleConfig = {
+  maxAgeSeconds: number;
+  /** Byte bound of the in-process store. */
+  memoryBytes: number;
+  /** Shared store on Redis instead of the in-process one. */
+  redis: { url: string; keyPrefix: string; timeoutMs: number } | null;
+  /** HMAC key that turns a card's inputs into a store key. */
+  keySecret: string;
+};
+
+export type TracingConfig = {
+  exporter: 'otlp' | 'console';
+  /** OTLP/HTTP traces URL (otlp only). */
+  url: string | undefined;
+  serviceName: string;
 };
 
 /**
@@ -169,13 +247,23 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     throw new ConfigError([
       ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0]);
-        const received = /SECRET|TOKEN/.test(name) ? `${env[name]?.length ?? 0} characters` : JSON.stringify(env[name]);
+        const received =
+          name === 'DATABASE_URL'
+            ? `${JSON.stringify(redactUrl(env[name] ?? ''))} (password hidden)`
+            : /SECRET|TOKEN/.test(name)
+              ? `${env[name]?.length ?? 0} characters`
+              : JSON.stringify(env[name]);
         return `${name}: ${issue.message}, received ${received}`;
       }),
       ...workspaces.problems,
     ]);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && e.CARDQL_STALE_MAX_AGE_SECONDS > 0 && e.CARDQL_REDIS_TIMEOUT_MS * 4 > e.CARDQL_DEADLINE_MS) {
+    throw new ConfigError([
+      `CARDQL_REDIS_TIMEOUT_MS: the stale lookup's time is taken from the deadline: expected at most a quarter of CARDQL_DEADLINE_MS (${Math.floor(e.CARDQL_DEADLINE_MS / 4)}), received "${e.CARDQL_REDIS_TIMEOUT_MS}"`,
+    ]);
+  }
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (workspaces.secrets.size > 0 && e.CARDQL_SIGNING_SECRET.length > 0) {
@@ -189,6 +277,9 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings: string[] = [];
+  if (production && e.REDIS_URL && e.CARDQL_STALE_MAX_AGE_SECONDS > 0 && !e.CARDQL_STALE_KEY_SECRET) {
+    warnings.push('Redis keys of last good cards are hashes of known inputs (customer ids, emails) without a secret: set CARDQL_STALE_KEY_SECRET, the same on every replica');
+  }
   if (!signed && e.CARDQL_AUTH_TOKEN.length === 0) {
     warnings.push('Card requests are NOT authenticated: set CARDQL_SIGNING_SECRET (and/or CARDQL_AUTH_TOKEN) before exposing this service');
   } else if (!signed) {
@@ -207,15 +298,47 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       admin: { exposure: exposure(e.CARDQL_ADMIN_TOKEN, loopback && !production), token: e.CARDQL_ADMIN_TOKEN, origins: e.CARDQL_ADMIN_ORIGINS },
       metrics: { exposure: exposure(e.CARDQL_METRICS_TOKEN, loopback), token: e.CARDQL_METRICS_TOKEN },
       deadlineMs: e.CARDQL_DEADLINE_MS,
+      localSource: e.CARDQL_LOCAL_SOURCE === 'demo' || e.CARDQL_LOCAL_SOURCE === 'none' ? e.CARDQL_LOCAL_SOURCE : { module: e.CARDQL_LOCAL_SOURCE },
       databasePath: e.CARDQL_DATABASE,
+      databaseUrl: e.DATABASE_URL,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,
       sourcesFile: e.CARDQL_SOURCES,
       environment: new Environment(env),
       logLevel: e.LOG_LEVEL,
+      stale:
+        e.CARDQL_STALE_MAX_AGE_SECONDS === 0
+          ? null
+          : {
+              maxAgeSeconds: e.CARDQL_STALE_MAX_AGE_SECONDS,
+              memoryBytes: Math.round(e.CARDQL_STALE_MEMORY_MB * 1024 * 1024),
+              redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.CARDQL_REDIS_KEY_PREFIX, timeoutMs: e.CARDQL_REDIS_TIMEOUT_MS } : null,
+              keySecret: e.CARDQL_STALE_KEY_SECRET ?? UNKEYED_STALE_SECRET,
+            },
+      tracing: tracingConfig(e),
     },
     warnings,
   };
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A database URL fit for logs and error messages: its password replaced by `***`; nothing of it when it does not parse. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.href;
+  } catch {
+    return '<not a URL>';
+  }
 }
 
 /**
@@ -268,4 +391,15 @@ function parseWorkspaceSecrets(value: string | undefined): { secrets: Map<string
   }
   if (Object.keys(parsed.data).length === 0) return { secrets: new Map(), problems: [`CARDQL_WORKSPACE_SECRETS: ${expected}, received an empty object`] };
   return { secrets: new Map(Object.entries(parsed.data)), problems: [] };
+}
+
+/**
+ * Tracing is on when an exporter is named (other than `none`) or an OTLP endpoint is set, as the
+ * OpenTelemetry SDKs read these variables; off otherwise, and then no SDK is ever loaded.
+ */
+function tracingConfig(e: z.infer<typeof Env>): TracingConfig | null {
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (url ? 'otlp' : 'none');
+  if (exporter === 'none') return null;
+  return { exporter, url, serviceName: e.OTEL_SERVICE_NAME };
 }

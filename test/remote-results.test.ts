@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase as Database } from '../src/demo/sqlite.ts';
 import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { resolvers } from '../src/demo/resolvers.ts';
 import { ALEX, cardsBody, createTestApp, plainRequest, seededDatabase, type TestApp } from './support/app.ts';

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import { createDemoData } from '../src/demo/index.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
@@ -16,7 +16,7 @@ import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startHoldingUpstream
 import { startServer } from '../src/server.ts';
 
 /** The demo data, seeded once for this file (seeding takes seconds). */
-let db: Database;
+let db: SqliteDatabase;
 beforeAll(() => {
   db = seededDatabase();
 });
@@ -65,8 +65,18 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
         maxResponseBytes: 1024 * 1024,
         followRedirects: 'never',
         schemaPath: 'schemas/billing.graphql',
+        breaker: { failures: 5, halfOpenAfterMs: 10_000 },
+        concurrency: { max: 32, queue: 256 },
       },
     ]);
+  });
+
+  it('reads a source\'s breaker and concurrency limit, and names what is wrong with them', () => {
+    const { sources } = declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b.internal/graphql', breaker: { failures: 2, halfOpenAfterMs: 500 }, concurrency: { max: 4, queue: 0 } } }) });
+    expect(sources[0]).toMatchObject({ breaker: { failures: 2, halfOpenAfterMs: 500 }, concurrency: { max: 4, queue: 0 } });
+    expect(() => declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b.internal/graphql', breaker: { failures: 0 }, concurrency: { max: 'many' } } }) })).toThrow(
+      /billing\.breaker\.failures: expected at least 1, received 0[\s\S]*billing\.concurrency\.max: expected an integer, received "many"/,
+    );
   });
 
   it('resolves ${NAME} references in header values from the environment, and prints them only as [redacted]', () => {

@@ -9,6 +9,8 @@ export const Check = z.object({
   /** Why the check failed, in words safe to show anyone who can reach the port. */
   message: z.string().optional(),
   durationMs: z.number(),
+  /** `false` for a check that does not decide readiness (e.g. the shared stale-card store): reported, not failing. */
+  required: z.boolean().optional(),
 });
 export type Check = z.infer<typeof Check>;
 
@@ -21,6 +23,8 @@ export type Check = z.infer<typeof Check>;
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
   failing: z.array(z.string()),
+  /** Optional checks that did not pass: the instance serves, with less (e.g. no stale cards while Redis is down). */
+  degraded: z.array(z.string()).optional(),
   checks: z.record(z.string(), Check),
   sources: z.record(z.string(), SourceHealthEntry),
 });
@@ -37,6 +41,11 @@ export type ReadinessDeps = {
   /** Shared across probes, so that the in-process data going down is logged once, with its cause. */
   localLog: SourceLog;
   localTimeoutMs?: number;
+  /**
+   * Checks that are reported but never make the instance unready: each returns why it is degraded,
+   * or `undefined`. Taking every replica out because a cache is down would turn less into nothing.
+   */
+  optional?: Record<string, () => string | undefined>;
 };
 
 /**
@@ -44,7 +53,7 @@ export type ReadinessDeps = {
  * in-process data's `ready` hook answering within the timeout; and reads the remote sources'
  * health for the body. Never throws; a check that throws is a failed check.
  */
-export async function checkReadiness({ local, registry, shuttingDown, sourceHealth, localLog, localTimeoutMs = SOURCE_PROBE_TIMEOUT_MS }: ReadinessDeps): Promise<Readiness> {
+export async function checkReadiness({ local, registry, shuttingDown, sourceHealth, localLog, localTimeoutMs = SOURCE_PROBE_TIMEOUT_MS, optional = {} }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
     ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
@@ -54,8 +63,10 @@ export async function checkReadiness({ local, registry, shuttingDown, sourceHeal
   const sources = sourceHealth.current().catch(() => ({}));
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
-  const failing = Object.keys(checks).filter((name) => !checks[name]!.ok);
-  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks, sources: await sources };
+  for (const [name, check] of Object.entries(optional)) checks[name] = { ...(await timed(check)), required: false };
+  const failing = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required !== false);
+  const degraded = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required === false);
+  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, ...(degraded.length > 0 && { degraded }), checks, sources: await sources };
 }
 
 async function checkLocal(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {

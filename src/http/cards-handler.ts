@@ -1,7 +1,7 @@
 // POST /cards: Plain's request in (checked, parsed), every known card resolved, a validated response out.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import { clip, type Logger } from '../log.ts';
 import type { CardsResponse } from '../plain/cards-response.ts';
 import { isFailure, unknownCard, type CardResult } from '../resolve/card-result.ts';
 import type { Resolution } from '../resolve/resolve-cards.ts';
@@ -58,8 +58,9 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       // The deadline counts from the request's arrival: reading and checking the body is part of the wait Plain sees.
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId, receivedAt: started });
       for (const result of results) {
+        // A stale card failed too: its cause is logged under the reference its notice shows.
         // `err` goes through the logger's serializer: class, code, GraphQL paths; never data or messages.
-        if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        if (result.cause !== undefined) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
         else if (result.partial) log.warn({ key: result.key, errors: result.partial }, 'card mapped from partial data');
       }
       const summary = {
@@ -74,10 +75,12 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
         const references = results.map((r) => r.reference).join(', ');
         throw new HttpError(503, 'CARDS_UNAVAILABLE', `Every requested card failed (references: ${references}); Plain retries once`, { 'retry-after': '1' });
       }
-      if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested: answered with a notice card');
+      // Caller-controlled: Plain's key pattern already held them to [a-zA-Z0-9_-]; bounded here too.
+      if (unknownKeys.length > 0) log.warn({ unknownKeys: unknownKeys.map((key) => clip(key, 100)) }, 'unknown card keys requested: answered with a notice card');
       // Each card was validated against Plain's schema once already, where it was made (runCard,
       // failedCard, unknownCard): the response is only their list, so a second pass would check nothing new.
-      const response: CardsResponse = { cards: answerEveryKey(cardsRequest.cardKeys, results) };
+      // Results come in the order of the (deduplicated) keys: only unknown keys need weaving in.
+      const response: CardsResponse = { cards: unknownKeys.length === 0 ? results.map((r) => r.card) : answerEveryKey(cardsRequest.cardKeys, results) };
       const durationMs = since(started);
       log.info({ ...summary, status: 200, durationMs }, 'cards request');
       telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });

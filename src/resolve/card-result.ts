@@ -4,8 +4,11 @@ import { text } from '../plain/builders.ts';
 import { Card } from '../plain/cards-response.ts';
 import type { PartialError } from './partial-data.ts';
 
-/** ok: components sent; no-data: `components: null`; error and timeout: an error card was sent. */
-export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';
+/**
+ * ok: components sent; no-data: `components: null`; error and timeout: an error card was sent;
+ * stale: the card failed and its last good components were sent, marked stale (src/stale/).
+ */
+export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout' | 'stale';
 
 export type CardResult = {
   key: string;
@@ -13,9 +16,9 @@ export type CardResult = {
   /** Already validated against Plain's `Card` schema (by runCard, or here for error cards): sent as is. */
   card: Card;
   durationMs: number;
-  /** For error and timeout: the short id shown in the card and written in the logs. */
+  /** For error, timeout and stale: the short id shown in the card and written in the logs. */
   reference?: string;
-  /** For error and timeout: what went wrong, for the logs only, never for Plain. */
+  /** For error, timeout and stale: what went wrong, for the logs only, never for Plain. */
   cause?: unknown;
   /** For a card mapped from partial data: the errors it was mapped despite (paths and codes only), for the logs. */
   partial?: PartialError[];
@@ -43,6 +46,7 @@ export function failedCard(key: string, outcome: 'error' | 'timeout', cause: unk
   };
 }
 
+/** Whether the card failed and its error card is sent (a stale card is not a failure to Plain: it is answered 200). */
 export function isFailure(result: CardResult): boolean {
   return result.outcome === 'error' || result.outcome === 'timeout';
 }
