@@ -118,15 +118,19 @@ const MERGE_FAILED = 'MERGED_REQUEST_FAILED';
  * Whether a card's share of a merged result is a failure of the whole operation, not of its own
  * fields: an error with no path that the source sent (or a rejected operation, e.g. made invalid by
  * another card's query after drift), the merged data lost to another card's non-null root field, or
- * a result batch-execute could not split. Transport failures (network, timeout, 5xx) are not: the
- * same request again, per card, would only multiply the load on a source that is struggling.
+ * a result batch-execute could not split. Transport failures (network, timeout, 5xx) and calls the
+ * source's guard refused (breaker open, no slot) are not: the same request again, per card, would
+ * only multiply the load on a source that is struggling.
  */
 function failedAsAWhole(result: ExecutionResult): boolean {
   return (result.errors ?? []).some((error) => {
     const code = error.extensions?.code;
-    return code === MERGE_FAILED || code === 'UPSTREAM_REJECTED' || (!error.path?.length && code !== 'UPSTREAM_FAILED');
+    return code === MERGE_FAILED || code === 'UPSTREAM_REJECTED' || (!error.path?.length && !CALL_FAILED.has(String(code)));
   });
 }
+
+/** cardql's codes for a call that failed or was not made (network, timeout, 5xx; breaker open, no slot): never re-run per card. */
+const CALL_FAILED = new Set(['UPSTREAM_FAILED', 'SOURCE_REFUSED']);
 
 /**
  * In a merged operation, an error in one card's non-null root field nulls the whole `data`, and
