@@ -57,8 +57,9 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
 
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
+        // A stale card failed too: its cause is logged under the reference its notice shows.
         // `err` goes through the logger's serializer: class, code, GraphQL paths; never data or messages.
-        if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        if (result.cause !== undefined) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
       }
       const summary = {
         keys: cardsRequest.cardKeys,
