@@ -8,7 +8,7 @@ import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { failedCard, type CardResult } from '../src/resolve/card-result.ts';
 import { createLastGood, formatWhen } from '../src/stale/last-good.ts';
 import { createRedisStore } from '../src/stale/redis-store.ts';
-import { createMemoryStore, type StaleStore } from '../src/stale/stale-store.ts';
+import { createMemoryStore, jsonSize, type StaleStore } from '../src/stale/stale-store.ts';
 import type { Registry, RegisteredCard } from '../src/registry/registry.ts';
 import { ALEX, cardsBody, createTestApp, plainRequest, seededDatabase } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startScriptedUpstream } from './support/remote.ts';
@@ -93,6 +93,20 @@ describe('last good card: a failed card is answered with its last good component
     store.write([['a', big(1)], ['b', big(2)], ['c', big(3)], ['d', big(4)]]);
     const kept = await store.read(['a', 'b', 'c', 'd']);
     expect(kept.map((entry) => entry !== undefined)).toEqual([false, true, true, true]);
+  });
+
+  it('estimates an entry\'s size at or a little over its JSON length (the byte bound stays a bound)', async () => {
+    const app = await createTestApp();
+    try {
+      const { results } = await app.resolve({ cardKeys: ['plan-details', 'usage', 'recent-orders', 'customer-details'], customer: ALEX, thread: null, tenant: null });
+      for (const { card } of results) {
+        const length = JSON.stringify(card.components).length;
+        expect(jsonSize(card.components)).toBeGreaterThanOrEqual(length);
+        expect(jsonSize(card.components)).toBeLessThan(length * 1.25);
+      }
+    } finally {
+      await app.close();
+    }
   });
 
   it.each([
