@@ -8,7 +8,7 @@ import { forwardToSource } from './remote/explorer.ts';
 import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate, createMetricsGate, type Gate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
-import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
+import { createExplorer, graphiqlAssetRoutes, jsonErrors } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { checkMethod, errorResponse } from './http/respond.ts';
 import type { Route } from './http/route.ts';
@@ -159,13 +159,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger,
       origins,
     });
-    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) }));
+    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(explorer.fetch(request)) }));
   }
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
     const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)], origins });
-    routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => remote.fetch(request) }));
+    routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(remote.fetch(request)) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
   const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local?.findCustomer?.bind(local), suggestedEmails: local?.previewEmails ?? [], logger });
