@@ -14,6 +14,7 @@ import { HttpError } from './http/http-error.ts';
 import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
+import { checkMapperTypes } from './registry/mapper-types.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
 import { createLoaders } from './schema/loaders.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
@@ -53,6 +54,12 @@ export type AppOverrides = {
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
+  /**
+   * Type-check the TypeScript mappers before loading them (default false): for cardql run from the
+   * sources (`cardql check`, `render`, `serve`, `npm run dev`), where tsx strips types unchecked.
+   * `npm start` needs none: its build fails on a type error.
+   */
+  checkMapperTypes?: boolean;
 };
 
 /**
@@ -72,7 +79,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const remoteSources = createRemoteSources(config.sources, { telemetry });
   for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
+  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
+  if (types.skipped) logger.warn(types.skipped);
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   await checkDrift({ sources: remoteSources, registry, logger });
 

@@ -1,6 +1,6 @@
 // The `cardql` command line, run as a real process through its bin, on a real seeded database.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 
 const BIN = resolve('bin/cardql.js');
-/** Spawned processes build the whole app: generous, but every process is killed at this bound. */
-const PROCESS_TIMEOUT_MS = 45_000;
+/** Spawned processes build the whole app and type-check the mappers (seconds each, more when the machine is shared): generous, but every process is killed at this bound. */
+const PROCESS_TIMEOUT_MS = 120_000;
 
 let root: string;
 let baseEnv: Record<string, string | undefined>;
@@ -43,6 +43,7 @@ function cardsFolder(files: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(root, 'cards-'));
   mkdirSync(join(dir, 'queries'));
   mkdirSync(join(dir, 'mappers'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n'); // mappers are ES modules, as in this project
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name.endsWith('.graphql') ? 'queries' : 'mappers', name), text);
   return { CARDQL_QUERIES_DIR: join(dir, 'queries'), CARDQL_CARDS_DIR: join(dir, 'mappers') };
 }
@@ -111,6 +112,25 @@ describe.concurrent('cardql, run as a process', () => {
         expect.stringMatching(/mappers\/orphan\.ts:1: mapper without a stored query/),
       ]);
       expect(stderr).toContain('cardql check: 4 problem(s) in the stored cards');
+    }, PROCESS_TIMEOUT_MS);
+
+    it('type-checks the mappers as npm start\'s build does: a misspelled result field is file:line, not "$NaN"', async () => {
+      const generated = resolve('src/generated/graphql.ts');
+      const env = cardsFolder({
+        'latest-invoice.graphql': readFileSync('queries/latest-invoice.graphql', 'utf8'),
+        'latest-invoice.ts': [
+          `import type { LatestInvoiceQuery } from ${JSON.stringify(generated)};`,
+          `export default { timeToLiveSeconds: null, map: (data: LatestInvoiceQuery) => {`,
+          `  const inv = data.customer?.invoices[0];`,
+          '  return inv ? [{ componentText: { text: `$${inv.totl / 100}` } }] : null;',
+          `} };`,
+        ].join('\n'),
+      });
+      for (const command of [['check'], ['render', 'latest-invoice', '--email', ALEX.email]]) {
+        const { code, stdout, stderr } = await cardql(command, env);
+        expect(code, command[0]).toBe(1);
+        expect(command[0] === 'check' ? stdout : stderr).toMatch(/mappers\/latest-invoice\.ts:4: Property 'totl' does not exist on type .*\(TS2339\)$/m);
+      }
     }, PROCESS_TIMEOUT_MS);
 
     it('reports a remote source whose pinned schema file is missing as a configuration problem, not a crash', async () => {

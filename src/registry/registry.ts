@@ -42,7 +42,18 @@ const MAPPER_EXTENSIONS = new Set(['.ts', '.js', '.mjs']);
  * A query with no mapper is laid out automatically; its layout hints are checked here and stripped
  * from the document that is executed.
  */
-export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesDir: string; cardsDir: string; sources: ReadonlyMap<string, Source> }): Promise<Registry> {
+export async function loadRegistry({
+  queriesDir,
+  cardsDir,
+  sources,
+  problems: found = [],
+}: {
+  queriesDir: string;
+  cardsDir: string;
+  sources: ReadonlyMap<string, Source>;
+  /** Problems found before loading (the mappers' type errors), reported with the others. */
+  problems?: readonly string[];
+}): Promise<Registry> {
   const problems: string[] = [];
   const queryFiles = await listQueryFiles(queriesDir, problems);
   const mapperFiles = new Map(
@@ -68,6 +79,7 @@ export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesD
   for (const [key, mapperPath] of mapperFiles) {
     problems.push(`${relative(process.cwd(), mapperPath)}:1: mapper without a stored query: expected ${relative(process.cwd(), join(queriesDir, `${key}.graphql`))}`);
   }
+  problems.push(...found);
   if (problems.length > 0) throw new RegistryError(problems);
   return registry;
 }
