@@ -37,6 +37,8 @@ export type App = {
   /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
   answerCards: CardsHandler['answer'];
   registry: Registry;
+  /** What loads but may not do what its author meant, `file:line: warning: message` (`cardql check` lists them). */
+  warnings: readonly string[];
   sources: ReadonlyMap<string, Source>;
   db: Database;
   logger: Logger;
@@ -81,7 +83,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
   if (types.skipped) logger.warn(types.skipped);
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems });
+  const warnings: string[] = [];
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => warnings.push(warning) });
+  for (const warning of warnings) logger.warn({ warning }, 'card warning');
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   await checkDrift({ sources: remoteSources, registry, logger });
 
@@ -146,6 +150,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     resolve,
     answerCards: cards.answer,
     registry,
+    warnings,
     sources,
     db,
     logger,

@@ -10,7 +10,7 @@ import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 
 const BIN = resolve('bin/cardql.js');
 /** Spawned processes build the whole app and type-check the mappers (seconds each, more when the machine is shared): generous, but every process is killed at this bound. */
-const PROCESS_TIMEOUT_MS = 120_000;
+const PROCESS_TIMEOUT_MS = 180_000;
 
 let root: string;
 let baseEnv: Record<string, string | undefined>;
@@ -131,6 +131,20 @@ describe.concurrent('cardql, run as a process', () => {
         expect(code, command[0]).toBe(1);
         expect(command[0] === 'check' ? stdout : stderr).toMatch(/mappers\/latest-invoice\.ts:4: Property 'totl' does not exist on type .*\(TS2339\)$/m);
       }
+    }, PROCESS_TIMEOUT_MS);
+
+    it('lists warnings (a hint next to a mapper) without failing, and fails on them with --strict', async () => {
+      const env = cardsFolder({
+        'k.graphql': 'query K($email: String!) {\n  customer(email: $email) {\n    fullName @label(text: "Name")\n  }\n}\n',
+        'k.ts': 'export default { timeToLiveSeconds: null, map: () => null };\n',
+      });
+      const lenient = await cardql(['check'], env);
+      expect(lenient.code).toBe(0);
+      expect(lenient.stdout).toMatch(/queries\/k\.graphql:3: warning: @label has no effect: this card has a mapper/);
+      expect(lenient.stdout).toMatch(/^ok: 1 card\(s\), 1 with a mapper and 0 laid out automatically, on source\(s\) local, 1 warning\(s\)$/m);
+      const strict = await cardql(['check', '--strict'], env);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain('cardql check: 1 warning(s), and --strict');
     }, PROCESS_TIMEOUT_MS);
 
     it('reports a remote source whose pinned schema file is missing as a configuration problem, not a crash', async () => {

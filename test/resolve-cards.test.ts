@@ -13,7 +13,7 @@ function card(key: string): RegisteredCard {
     source: 'test',
     document: parse('query Hello { hello }'),
     operationName: 'Hello',
-    variableNames: [],
+    variables: { names: [], withDefault: new Set() },
     definition: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
     layout: 'mapper',
   };

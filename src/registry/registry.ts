@@ -10,7 +10,7 @@ import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '.
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
 import { listQueryFiles } from '../sources/query-files.ts';
-import { checkVariable } from './variables.ts';
+import { checkVariable, nullablePositionAdvice, nullableVariableWarnings, type DeclaredVariables } from './variables.ts';
 
 /** One card, ready to run: nothing about it is parsed or checked per request. */
 export type RegisteredCard = {
@@ -18,7 +18,8 @@ export type RegisteredCard = {
   source: string;
   document: DocumentNode;
   operationName: string;
-  variableNames: string[];
+  /** The variables the query declares (each bound from Plain's request), and which have a default. */
+  variables: DeclaredVariables;
   definition: CardDefinition<unknown>;
   /** `mapper`: a mapper in the cards folder lays it out; `automatic`: laid out from the shape of the result. */
   layout: 'mapper' | 'automatic';
@@ -47,12 +48,15 @@ export async function loadRegistry({
   cardsDir,
   sources,
   problems: found = [],
+  warn = () => {},
 }: {
   queriesDir: string;
   cardsDir: string;
   sources: ReadonlyMap<string, Source>;
   /** Problems found before loading (the mappers' type errors), reported with the others. */
   problems?: readonly string[];
+  /** Called with each warning, `file:line: warning: message`: what works but may not do what the author meant. */
+  warn?: (warning: string) => void;
 }): Promise<Registry> {
   const problems: string[] = [];
   const queryFiles = await listQueryFiles(queriesDir, problems);
@@ -73,7 +77,7 @@ export async function loadRegistry({
     const definition = mapperPath ? await importDefinition(mapperPath, problems) : undefined;
     if (mapperPath && !definition) continue;
     const mapper = mapperPath && definition ? { definition, where: relative(process.cwd(), mapperPath) } : undefined;
-    const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems);
+    const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems, warn);
     if (card) registry.set(key, card);
   }
   for (const [key, mapperPath] of mapperFiles) {
@@ -94,6 +98,7 @@ function checkQuery(
   folder: string,
   mapper: Mapper | undefined,
   problems: string[],
+  warn: (warning: string) => void,
 ): RegisteredCard | undefined {
   let document: DocumentNode;
   try {
@@ -129,13 +134,19 @@ function checkQuery(
     return undefined;
   }
   // Validated as written, hints included; then the hints are read, and stripped from what runs.
-  for (const error of validate(hinted, document)) problems.push(located(where, error, `${hintAdvice(error.message)} (source "${source.name}")`));
+  for (const error of validate(hinted, document)) {
+    problems.push(located(where, error, `${hintAdvice(error.message)}${nullablePositionAdvice(error.message)} (source "${source.name}")`));
+  }
   for (const variable of operation.variableDefinitions ?? []) {
     for (const message of checkVariable(variable, source.schema)) problems.push(`${where}:${variable.loc?.startToken.line ?? line}: ${message}`);
   }
   if (problems.length > before) return undefined;
   const own = ownHints(source.schema);
-  const hintProblems: HintProblem[] = mapper ? hintsIgnoredByMapper(document, own, mapper.where) : [];
+  // Hints next to a mapper do nothing but do no harm (they are stripped): a warning, so that moving
+  // from hints to a mapper does not stop the startup.
+  if (mapper) for (const problem of hintsIgnoredByMapper(document, own, mapper.where)) warn(`${where}:${problem.line}: warning: ${problem.message}`);
+  for (const [at, message] of nullableVariableWarnings(hinted, document, operation)) warn(`${where}:${at}: warning: ${message}`);
+  const hintProblems: HintProblem[] = [];
   const definition = mapper?.definition ?? automaticCard(source.schema, document, own, hintProblems);
   for (const problem of hintProblems) problems.push(`${where}:${problem.line}: ${problem.message}`);
   const executable = stripHints(document, own);
@@ -146,7 +157,10 @@ function checkQuery(
     source: source.name,
     document: executable,
     operationName: operation.name.value,
-    variableNames: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
+    variables: {
+      names: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
+      withDefault: new Set((operation.variableDefinitions ?? []).filter((v) => v.defaultValue).map((v) => v.variable.name.value)),
+    },
     definition,
     layout: mapper ? 'mapper' : 'automatic',
   };

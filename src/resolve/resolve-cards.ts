@@ -51,7 +51,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
         const running = runCard({
           card,
           executor: executorFor(card.source),
-          variables: bindVariables(card.variableNames, request, workspaceId),
+          variables: bindVariables(card.variables, request, workspaceId),
           context,
         });
         const first = await Promise.race([running, deadline]);
