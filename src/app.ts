@@ -4,9 +4,9 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
 import { createLocalSource } from './execution/local.ts';
-import { checkDrift } from './sources/drift.ts';
-import { forwardToSource } from './sources/remote-explorer.ts';
-import { createRemoteSources } from './sources/remote-sources.ts';
+import { checkDrift } from './remote/drift.ts';
+import { forwardToSource } from './remote/explorer.ts';
+import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
@@ -78,14 +78,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const remoteSources = createRemoteSources(config.sources, { telemetry });
+  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry });
+  for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
   if (types.skipped) logger.warn(types.skipped);
-  const warnings: string[] = [];
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => warnings.push(warning) });
-  for (const warning of warnings) logger.warn({ warning }, 'card warning');
+  const cardWarnings: string[] = [];
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => cardWarnings.push(warning) });
+  for (const warning of cardWarnings) logger.warn({ warning }, 'card warning');
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   await checkDrift({ sources: remoteSources, registry, logger });
 
@@ -150,7 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     resolve,
     answerCards: cards.answer,
     registry,
-    warnings,
+    warnings: cardWarnings,
     sources,
     db,
     logger,

@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SelectionNode } from 'graphql';
-import type { RemoteSourceConfig } from '../sources/declaration.ts';
+import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
-import type { Executor, RequestScope, Source } from './executor.ts';
-import { createTransport, type Operation } from './remote-transport.ts';
+import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import { createTransport, type Operation } from './transport.ts';
 
 export type RemoteSource = Source & {
   config: RemoteSourceConfig;
