@@ -10,13 +10,19 @@ const secret = z
   .optional()
   .transform((value) => (value === undefined || value === '' ? undefined : value));
 
+/** An integer setting: a value that is not one says the range expected (not zod's "expected number, received NaN"). */
+const integer = (min: number, max: number) => {
+  const expected = `expected an integer from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
+
 const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 const Env = z.object({
   /** `production` turns on the safety checks: signing required, GraphiQL gated. Default `development`. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port to listen on. Default 4000. */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  PORT: integer(0, 65_535).default(4000),
   /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Plain's request-signing secret: when set, every card request must carry a valid signature. */
@@ -30,7 +36,7 @@ const Env = z.object({
   /** Allows starting in production without a signing secret. Default false. */
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds. Default 10000. */
-  CARDQL_DEADLINE_MS: z.coerce.number().int().min(50).max(PLAIN_TIMEOUT_MS - 1000).default(10_000),
+  CARDQL_DEADLINE_MS: integer(50, PLAIN_TIMEOUT_MS - 1000).default(10_000),
   /** SQLite file of the in-process demo data; created and seeded on first start. Default data/cardql.sqlite. */
   CARDQL_DATABASE: z.string().min(1).default('data/cardql.sqlite'),
   /** Folder of stored queries, one `<key>.graphql` per card. Default queries. */

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App, type AppOverrides } from './app.ts';
 import { createNodeCardsRoute, isCardsPath } from './http/node-cards.ts';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
 
@@ -59,7 +59,12 @@ export async function startServer(env: Record<string, string | undefined>, { req
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, app.metrics));
   server.listen(config.port, config.host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await app.close();
+    throw listenError(error as NodeJS.ErrnoException, config.host, config.port);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql` }, 'cardql listening');
@@ -94,6 +99,15 @@ export async function startServer(env: Record<string, string | undefined>, { req
     await app.close();
     logger.info({ finished: pending }, 'shutdown complete');
   }
+}
+
+/** A port that cannot be listened on is a configuration problem: one line saying which and what to do, not a stack. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (error.code === 'EADDRINUSE') return new ConfigError([`PORT: expected a free port, received ${port}: ${where} is already in use (another cardql? stop it or set PORT)`]);
+  if (error.code === 'EACCES') return new ConfigError([`PORT: expected a port this user may listen on, received ${port} (ports below 1024 need privileges: set PORT)`]);
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new ConfigError([`HOST: expected an address of this machine, received ${JSON.stringify(host)} (${error.code})`]);
+  return error;
 }
 
 /**

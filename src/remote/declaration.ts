@@ -110,13 +110,22 @@ export function readSourcesDeclaration(path: string | undefined, env: Record<str
   return parseSourcesDeclaration(text, path, env);
 }
 
+/** `line:column` (1-based) of a JSON.parse error, from the offset V8 puts in its message ("at position 34"); 1:1 when it names none. */
+function jsonErrorPosition(text: string, message: string): string {
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset === undefined) return text.trim() === '' ? '1:1' : `${text.split('\n').length}:1`;
+  const before = text.slice(0, Number(offset)).split('\n');
+  return `${before.length}:${before.at(-1)!.length + 1}`;
+}
+
 /** The pure part of `readSourcesDeclaration`: `where` names the file in messages. */
 export function parseSourcesDeclaration(text: string, where: string, env: Record<string, string | undefined>): SourcesDeclaration {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { sources: [], problems: [`${where}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
+    const message = (error as Error).message;
+    return { sources: [], problems: [`${where}:${jsonErrorPosition(text, message)}: expected JSON, received text that does not parse: ${message}`], warnings: [] };
   }
   const problems: string[] = [];
   const warnings: string[] = [];
