@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { checkMapperTypes } from './registry/mapper-types.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
+import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import { createLoaders } from './schema/loaders.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
@@ -103,6 +104,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     title: 'cardql: in-process data',
     context: () => ({ loaders: createLoaders(db) }),
     logger,
+    pageOptions: (request) => cardTabOptions(cardTabs(registry, LOCAL_SOURCE), request),
   });
 
   /** Exact paths first; each handler answers or throws an HttpError. */
@@ -117,7 +119,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
-    const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)] });
+    const remote = createExplorer({
+      schema: source.schema,
+      endpoint,
+      title: `cardql: source "${source.name}"`,
+      context: () => ({}),
+      logger,
+      plugins: [forwardToSource(source)],
+      pageOptions: (request) => cardTabOptions(cardTabs(registry, source.name), request),
+    });
     routes.set(endpoint, (request) => (adminGate(request), remote.fetch(request)));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.

@@ -17,16 +17,18 @@ export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   logger: Logger;
   /** graphql-yoga plugins, e.g. one that sends operations to a remote source instead of executing them here. */
   plugins?: Plugin[];
+  /** More GraphiQL options for one page request, e.g. the stored card queries as tabs. Default none. */
+  pageOptions?: (request: Request) => Partial<GraphiQLOptions> & Record<string, unknown>;
 };
 
 export type Explorer = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
 
-export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [] }: ExplorerOptions<TContext>): Explorer {
+export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [], pageOptions }: ExplorerOptions<TContext>): Explorer {
   return createYoga({
     schema,
     plugins,
     graphqlEndpoint: endpoint,
-    graphiql: { title },
+    graphiql: (request: Request) => ({ title, ...pageOptions?.(request) }),
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     maskedErrors: true,
