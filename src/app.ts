@@ -13,6 +13,7 @@ import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createHome } from './preview/home.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { checkMapperTypes } from './registry/mapper-types.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
@@ -133,6 +134,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
   const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], customers: sources.get(LOCAL_SOURCE), logger });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));
+  // Outside production, whoever opens cardql's address in a browser is shown the way to the preview and GraphiQL.
+  if (!config.production) {
+    const graphiql = Object.fromEntries([LOCAL_SOURCE, ...remoteSources.map((s) => s.name)].map((name) => [name, name === LOCAL_SOURCE ? '/graphql' : `/graphql/${name}`]));
+    routes.set('/', createHome(() => ({ preview: '/preview', graphiql, cards: '/cards' })));
+  }
 
   /** Every request counted under its route, or `unmatched`: never the raw path, which a caller controls. */
   async function fetch(request: Request): Promise<Response> {
