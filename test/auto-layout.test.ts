@@ -352,6 +352,19 @@ describe('the automatic layout of values', () => {
     expect(outline(account('matrix', { matrix: [[1, 2], [null, 3]] }))).toBe('row: text "Matrix" [S MUTED] | text "1" + text "2" + text "3"');
   });
 
+  it.each([
+    ['a currency object holding its code', 'price { amountCents currency { code name } }', { price: { amountCents: 4200, currency: { code: 'EUR', name: 'Euro' } } }],
+    ['a currencyCode next to the amount', 'price { amountCents currencyCode }', { price: { amountCents: 4200, currencyCode: 'EUR' } }],
+  ])('shows money when the currency is %s, and does not repeat the currency', (_what, selection, value) => {
+    const card = sent(automatic(buildSchema(`
+      type Query { plan: Plan }
+      type Plan { price: Price }
+      type Price { amountCents: Int, currency: Currency, currencyCode: String }
+      type Currency { code: String, name: String }
+    `), `query P { plan { ${selection} } }`).layout({ plan: value }));
+    expect(outline(card)).toBe('row: text "Amount" [S MUTED] | text "€42.00"');
+  });
+
   it('puts the currency of an object on the amounts of the objects inside it', () => {
     const card = sent(automatic(buildSchema(`
       type Query { invoice: Invoice }

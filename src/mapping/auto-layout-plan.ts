@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { humanizeKey } from './auto-layout-values.ts';
+import { CURRENCY_CODE_KEYS, CURRENCY_KEYS, humanizeKey } from './auto-layout-values.ts';
 import { readFieldHints, type FieldHints, type HintProblem } from './hints.ts';
 
 /** How a leaf value is shown; `custom` scalars are judged by their value (a date, a URL, text). */
@@ -45,7 +45,6 @@ export type LayoutPlan = { fields: FieldPlan[] };
 
 /** `totalCents` is money: shown as `$603.00` under the label "Total". */
 const MONEY_KEY = /^(.+?)_?(cents|Cents|CENTS)$/;
-const CURRENCY_KEY = 'currency';
 
 /**
  * Plans the layout of a validated query. Hints that make no sense for their field (a badge on an
@@ -68,7 +67,10 @@ function planSelection(scope: Scope, parent: GraphQLCompositeType, selectionSet:
   const fields = collectFields(scope, parent, selectionSet).map(({ node, type }) => planField(scope, node, type));
   // A currency shown inside the amounts it belongs to is not repeated on its own line.
   const money = fields.some((field) => field.money);
-  for (const field of fields) if (money && field.key === CURRENCY_KEY && field.kind === 'leaf' && !field.list) field.hidden = true;
+  for (const field of fields) {
+    if (!money || !CURRENCY_KEYS.has(field.key) || field.list) continue;
+    if (field.kind === 'leaf' || field.fields.some((inner) => CURRENCY_CODE_KEYS.has(inner.key))) field.hidden = true;
+  }
   return fields;
 }
 

@@ -4,7 +4,7 @@
 import type { BadgeColor, Component, ContainerContent, LeafComponent } from '../plain/components.ts';
 import { badge, container, copyButton, divider, label, linkButton, plainText, row, spacer, text } from '../plain/builders.ts';
 import type { FieldPlan, LayoutPlan, LeafPlan } from './auto-layout-plan.ts';
-import { asUrl, badgeText, cutText, escapeMarkdown, formatAmount, formatIsoDate, formatNumber, lowerFirst, statusColor } from './auto-layout-values.ts';
+import { asUrl, badgeText, currencyOf, cutText, escapeMarkdown, formatAmount, formatIsoDate, formatNumber, lowerFirst, statusColor } from './auto-layout-values.ts';
 
 /** What keeps an automatic card readable and within Plain's limits. */
 export const AUTO_LIMITS = {
@@ -53,7 +53,7 @@ export function autoLayout(plan: LayoutPlan, data: unknown): Component[] | null 
   }
   let components: Component[] = [];
   for (const caps of LIST_CAPS) {
-    components = topLevel(fields, value, { caps, currency: value.currency });
+    components = topLevel(fields, value, { caps, currency: currencyOf(value) });
     if (JSON.stringify(components).length <= AUTO_LIMITS.budget) break;
   }
   if (components.length > 0) return components;
@@ -85,7 +85,7 @@ function topLevel(fields: FieldPlan[], parent: Json, scope: Scope): Component[] 
 
 /** Inside a container: leaves and rows, with nested objects and lists as titled sections between dividers. */
 function flatten(fields: FieldPlan[], parent: Json, path: string[], outer: Scope): ContainerContent[] {
-  const scope: Scope = { ...outer, currency: typeof parent.currency === 'string' ? parent.currency : outer.currency };
+  const scope: Scope = { ...outer, currency: currencyOf(parent) ?? outer.currency };
   const blocks: Array<{ section: boolean; content: ContainerContent[] }> = [];
   for (const field of leavesFirst(visible(fields))) {
     const value = parent[field.key];
