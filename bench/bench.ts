@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CardsResponse } from '../src/plain/cards-response.ts';
-import { LOADER_COUNT } from '../src/schema/loaders.ts';
+import { LOADER_COUNT } from '../src/demo/loaders.ts';
 import { cardRequests, cardsWithCopies, DEMO_KEYS, graphqlGroups, MAX_KEYS, pickCustomers, readQueries, SINGLE_KEY, type Prepared } from './fixtures.ts';
 import { runAutocannon, runGroups, type LoadResult } from './load.ts';
 import { freePort, readCpuMs, readMemory, sampleRss, sleep, startChild, type Child } from './processes.ts';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 import { sign } from '../src/http/verify.ts';
 import { CardsRequest } from '../src/plain/cards-request.ts';
 import { bindVariables } from '../src/registry/variables.ts';

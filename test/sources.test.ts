@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { Database } from '../src/db/database.ts';
+import type { Database } from '../src/demo/database.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 import { readSourcesDeclaration, type RemoteSourceConfig } from '../src/remote/declaration.ts';

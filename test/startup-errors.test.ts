@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseSourcesDeclaration } from '../src/remote/declaration.ts';
 import { startServer } from '../src/server.ts';
+import { createDemoData } from '../src/demo/index.ts';
 import { seededDatabase } from './support/app.ts';
 
 describe('a setting that is not a number', () => {
@@ -43,7 +44,7 @@ describe('a port already in use', () => {
     const { port } = holder.address() as AddressInfo;
     const db = seededDatabase();
     try {
-      const error = await startServer({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent' }, { db }).then(
+      const error = await startServer({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent' }, { local: createDemoData(db) }).then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase } from '../demo/database.ts';
 import { createLogger } from '../log.ts';
 import { RegistryError } from '../registry/registry.ts';
 import { startServer } from '../server.ts';
