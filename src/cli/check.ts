@@ -4,7 +4,7 @@ import { EXIT, parse, UsageError, type Command } from './args.ts';
 export const check: Command = {
   name: 'check',
   summary: 'validate every stored query, mapper, layout hint and source, as startup does',
-  help: `Usage: cardql check [--strict]
+  help: `Usage: cardql check [--strict] [--live]
 
 Loads the configuration and every card exactly as \`cardql serve\` does at startup, without
 listening: each stored query is parsed and validated against its source's schema, each mapper
@@ -16,15 +16,18 @@ the exit code, unless --strict.
 
 Options:
   --strict     exit 1 on warnings too
+  --live       then compare each remote source's pinned schema with its live one, as
+               \`cardql diff\` does (exit 1 when a card breaks, 3 when a source cannot be read)
 
 Configuration comes from the environment (CARDQL_QUERIES_DIR, CARDQL_CARDS_DIR, CARDQL_SOURCES, ...).
 
 Examples:
   cardql check
   cardql check --strict
+  cardql check --live
   CARDQL_QUERIES_DIR=my-cards/queries CARDQL_CARDS_DIR=my-cards/mappers cardql check`,
   async run(args, io) {
-    const { values, positionals } = parse('check', args, { strict: { type: 'boolean' } });
+    const { values, positionals } = parse('check', args, { strict: { type: 'boolean' }, live: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`check takes no arguments, received ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
     // Loaded on demand, so that --help and usage errors answer without building the app.
     const { isLoadFailure, loadApp } = await import('./load.ts');
@@ -47,6 +50,10 @@ Examples:
       if (values.strict && loaded.warnings.length) {
         io.err(`cardql check: ${loaded.warnings.length} warning(s), and --strict\n`);
         return EXIT.failed;
+      }
+      if (values.live) {
+        const { diffSources } = await import('./diff.ts');
+        return await diffSources(loaded, io, {});
       }
       return EXIT.ok;
     } finally {

@@ -1,10 +1,11 @@
 // The `cardql` command line (bin/cardql.js runs it through tsx): the only CLI file that reads process.env.
 import { EXIT, UsageError, type Command, type Io } from './args.ts';
 import { check } from './check.ts';
+import { diff } from './diff.ts';
 import { render } from './render.ts';
 import { serve } from './serve.ts';
 
-const COMMANDS: readonly Command[] = [check, render, serve];
+const COMMANDS: readonly Command[] = [check, diff, render, serve];
 
 const HELP = `Usage: cardql <command> [options]
 
@@ -15,6 +16,7 @@ Run \`cardql <command> --help\` for a command's options and examples.
 
 Examples:
   cardql check
+  cardql diff
   cardql render plan-details --email alex@grocery.co
   cardql serve`;
 
