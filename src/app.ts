@@ -134,7 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes.set(endpoint, (request) => (adminGate(request), remote.fetch(request)));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
-  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger });
+  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger, liveVersion: config.production ? undefined : randomUUID() });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));
   // Outside production, whoever opens cardql's address in a browser is shown the way to the preview and GraphiQL.
   if (!config.production) {

@@ -55,10 +55,10 @@ describe.concurrent('cardql, run as a process', () => {
       const { code, stdout } = await cardql(['--help']);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: cardql <command>/);
-      for (const command of ['check', 'diff', 'render', 'serve']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const command of ['check', 'diff', 'render', 'serve', 'dev', 'add-source']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }, PROCESS_TIMEOUT_MS);
 
-    it.each(['check', 'diff', 'render', 'serve'])('explains cardql %s with usage and examples, and exits 0', async (command) => {
+    it.each(['check', 'diff', 'render', 'serve', 'dev', 'add-source'])('explains cardql %s with usage and examples, and exits 0', async (command) => {
       const { code, stdout } = await cardql([command, '--help']);
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^Usage: cardql ${command}`));
@@ -69,7 +69,7 @@ describe.concurrent('cardql, run as a process', () => {
   describe('bad arguments: exit code 2 and a message saying what was expected and what was received', () => {
     it.each([
       ['no command', [], /^Usage: cardql <command>/],
-      ['an unknown command', ['deploy'], /unknown command "deploy": expected one of check, diff, render, serve/],
+      ['an unknown command', ['deploy'], /unknown command "deploy": expected one of check, diff, render, serve, dev, add-source/],
       ['render without a customer', ['render', 'usage'], /cardql render: expected a customer: --email <e>, --external-id <x> or --customer-id <id>, received none/],
       ['render without a card key', ['render', '--email', ALEX.email], /expected at least one card key \(or --all\), received none/],
       ['render with keys and --all', ['render', 'usage', '--all', '--email', ALEX.email], /expected card keys or --all, received both/],

@@ -2,11 +2,12 @@
 import { EXIT, UsageError, type Command, type Io } from './args.ts';
 import { addSource } from './add-source.ts';
 import { check } from './check.ts';
+import { dev } from './dev.ts';
 import { diff } from './diff.ts';
 import { render } from './render.ts';
 import { serve } from './serve.ts';
 
-const COMMANDS: readonly Command[] = [check, diff, render, serve, addSource];
+const COMMANDS: readonly Command[] = [check, diff, render, serve, dev, addSource];
 
 const HELP = `Usage: cardql <command> [options]
 
