@@ -1,5 +1,4 @@
 // GET / outside production: where a person who opened cardql's address finds the preview and GraphiQL.
-import { HttpError } from '../http/http-error.ts';
 import { json } from '../http/respond.ts';
 import { escapeHtml } from './markdown.ts';
 
@@ -13,13 +12,11 @@ const PAGE_HEADERS = {
 
 /**
  * GET / in development: a small page of links for a browser (it asks for text/html), the same links
- * as JSON for anything else. In production there is no such route (404 JSON), as before.
+ * as JSON for anything else (the route table answers other methods 405). In production there is no
+ * such route (404 JSON).
  */
 export function createHome(links: () => HomeLinks): (request: Request) => Response {
   return (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected GET, received ${request.method}: Plain's card endpoint is POST /cards`, { allow: 'GET, HEAD' });
-    }
     const current = links();
     if (!(request.headers.get('accept') ?? '').includes('text/html')) {
       return json({ service: 'cardql', ...current });

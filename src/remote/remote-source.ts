@@ -1,6 +1,7 @@
 // A remote GraphQL source: the cards of one Plain request that run on it go out as ONE merged operation.
 import { randomUUID } from 'node:crypto';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
+import { loggable } from '../log.ts';
 import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SelectionNode } from 'graphql';
 import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
@@ -48,7 +49,8 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, fe
     run,
     async ready(signal) {
       const { errors } = await run({ document: TYPENAME }, signal);
-      if (errors?.length) throw new Error(errors.map((e) => e.message).join('; '));
+      // The errors themselves kept: the log describes each (log.ts), the message is for people.
+      if (errors?.length) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
     },
     createExecutor(scope: RequestScope): Executor {
       if (!config.merge) return ({ document, variables }) => send({ document, variables }, scope);
@@ -79,7 +81,7 @@ function withLostDataReported(result: ExecutionResult, document: DocumentNode, s
   if (result.errors?.length) return result;
   const missing = rootResponseKeys(document).filter((key) => result.data?.[key] === undefined);
   if (missing.length === 0) return result;
-  return { errors: [new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`)] };
+  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`))] };
 }
 
 /** The keys the operation's root fields take in `data`: aliases or names, through inline fragments and fragment spreads. */
