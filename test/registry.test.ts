@@ -68,7 +68,7 @@ describe('loading stored cards', () => {
   });
 
   it.each([
-    ['no default export', 'export const map = () => null;', /expected `export default defineCard/],
+    ['no default export', 'export const map = () => null;', /expected `export default defineMapper/],
     ['a TTL out of range', 'export default { timeToLiveSeconds: 5, map: () => null };', /timeToLiveSeconds must be null or an integer from 15 to 31536000, received 5/],
     ['a mapper that does not load', 'throw new Error("boom at import");', /cannot load the mapper: boom at import/],
   ])('rejects a mapper with %s', async (_what, mapper, expected) => {

@@ -14,7 +14,7 @@ function card(key: string): RegisteredCard {
     document: parse('query Hello { hello }'),
     operationName: 'Hello',
     variables: { names: [], withDefault: new Set() },
-    definition: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
+    mapper: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
     layout: 'mapper',
   };
 }

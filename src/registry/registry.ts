@@ -5,7 +5,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
-import type { CardDefinition } from '../mapping/define-card.ts';
+import type { Mapper } from '../mapping/mapper.ts';
 import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
@@ -20,7 +20,8 @@ export type RegisteredCard = {
   operationName: string;
   /** The variables the query declares (each bound from Plain's request), and which have a default. */
   variables: DeclaredVariables;
-  definition: CardDefinition<unknown>;
+  /** What lays the card out: its mapper file's, or the automatic layout's. */
+  mapper: Mapper<unknown>;
   /** `mapper`: a mapper in the cards folder lays it out; `automatic`: laid out from the shape of the result. */
   layout: 'mapper' | 'automatic';
 };
@@ -39,7 +40,7 @@ const MAPPER_EXTENSIONS = new Set(['.ts', '.js', '.mjs']);
 
 /**
  * Reads `queriesDir/<key>.graphql` and `cardsDir/<key>.ts`, checks each query against the schema of
- * its source and each mapper's definition, and throws a `RegistryError` listing all problems.
+ * its source and each mapper, and throws a `RegistryError` listing all problems.
  * A query with no mapper is laid out automatically; its layout hints are checked here and stripped
  * from the document that is executed.
  */
@@ -74,9 +75,9 @@ export async function loadRegistry({
       problems.push(`${where}:1: the file name must be a Plain card key: [a-zA-Z0-9_-]+, at most 500 characters`);
       continue;
     }
-    const definition = mapperPath ? await importDefinition(mapperPath, problems) : undefined;
-    if (mapperPath && !definition) continue;
-    const mapper = mapperPath && definition ? { definition, where: relative(process.cwd(), mapperPath) } : undefined;
+    const imported = mapperPath ? await importMapper(mapperPath, problems) : undefined;
+    if (mapperPath && !imported) continue;
+    const mapper = mapperPath && imported ? { mapper: imported, where: relative(process.cwd(), mapperPath) } : undefined;
     const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems, warn);
     if (card) registry.set(key, card);
   }
@@ -88,7 +89,8 @@ export async function loadRegistry({
   return registry;
 }
 
-type Mapper = { definition: CardDefinition<unknown>; where: string };
+/** A mapper file, loaded: its default export and where it is, for messages. */
+type MapperFile = { mapper: Mapper<unknown>; where: string };
 
 function checkQuery(
   key: string,
@@ -96,7 +98,7 @@ function checkQuery(
   where: string,
   sources: ReadonlyMap<string, Source>,
   folder: string,
-  mapper: Mapper | undefined,
+  mapper: MapperFile | undefined,
   problems: string[],
   warn: (warning: string) => void,
 ): RegisteredCard | undefined {
@@ -147,7 +149,7 @@ function checkQuery(
   if (mapper) for (const problem of hintsIgnoredByMapper(document, own, mapper.where)) warn(`${where}:${problem.line}: warning: ${problem.message}`);
   for (const [at, message] of nullableVariableWarnings(hinted, document, operation)) warn(`${where}:${at}: warning: ${message}`);
   const hintProblems: HintProblem[] = [];
-  const definition = mapper?.definition ?? automaticCard(source.schema, document, own, hintProblems);
+  const layout = mapper?.mapper ?? automaticCard(source.schema, document, own, hintProblems);
   for (const problem of hintProblems) problems.push(`${where}:${problem.line}: ${problem.message}`);
   const executable = stripHints(document, own);
   for (const error of validate(source.schema, executable)) problems.push(located(where, error, ` (source "${source.name}", hints stripped)`));
@@ -161,7 +163,7 @@ function checkQuery(
       names: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
       withDefault: new Set((operation.variableDefinitions ?? []).filter((v) => v.defaultValue).map((v) => v.variable.name.value)),
     },
-    definition,
+    mapper: layout,
     layout: mapper ? 'mapper' : 'automatic',
   };
 }
@@ -209,7 +211,7 @@ function isInside(path: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-async function importDefinition(path: string, problems: string[]): Promise<CardDefinition<unknown> | undefined> {
+async function importMapper(path: string, problems: string[]): Promise<Mapper<unknown> | undefined> {
   const where = relative(process.cwd(), path);
   const target = mapperModule(resolve(path), BUILD);
   if ('problem' in target) {
@@ -227,17 +229,17 @@ async function importDefinition(path: string, problems: string[]): Promise<CardD
     problems.push(`${where}:1: cannot load the mapper: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
-  const definition = module.default as Partial<CardDefinition<unknown>> | undefined;
-  if (typeof definition?.map !== 'function') {
-    problems.push(`${where}:1: expected \`export default defineCard({ timeToLiveSeconds, map })\`, received ${describe(module.default)}`);
+  const mapper = module.default as Partial<Mapper<unknown>> | undefined;
+  if (typeof mapper?.map !== 'function') {
+    problems.push(`${where}:1: expected \`export default defineMapper({ timeToLiveSeconds, map })\`, received ${describe(module.default)}`);
     return undefined;
   }
-  const ttl = definition.timeToLiveSeconds;
+  const ttl = mapper.timeToLiveSeconds;
   if (ttl !== null && !TimeToLiveSeconds.safeParse(ttl).success) {
     problems.push(`${where}:1: timeToLiveSeconds must be null or an integer from 15 to 31536000, received ${JSON.stringify(ttl)}`);
     return undefined;
   }
-  return definition as CardDefinition<unknown>;
+  return mapper as Mapper<unknown>;
 }
 
 function located(where: string, error: unknown, suffix = ''): string {

@@ -1,6 +1,6 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
 import type { ExecutionResult } from 'graphql';
-import type { CardOutput, MapContext } from '../mapping/define-card.ts';
+import type { CardOutput, MapContext } from '../mapping/mapper.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../describe-issues.ts';
 import { loggable } from '../log.ts';
@@ -22,8 +22,8 @@ export async function runCard({ card, executor, variables, context }: RunCardInp
   try {
     const result = await executor({ document: card.document, operationName: card.operationName, variables });
     if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
-    const output = card.definition.map(result.data ?? null, context);
-    const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
+    const output = card.mapper.map(result.data ?? null, context);
+    const parsed = checkCard(toCard(card.key, output, card.mapper.timeToLiveSeconds));
     if (!parsed.success) {
       // Paths and zod's own words only: safe to log whole.
       const invalid = loggable(new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`));
