@@ -69,6 +69,23 @@ export function currencyOf(parent: Record<string, unknown>): string | undefined 
   return undefined;
 }
 
+/** Scalars holding HTML (GitHub's `HTML`, `RichText` elsewhere): shown as the text a reader sees. */
+export const HTML_SCALARS: ReadonlySet<string> = new Set(['HTML', 'Html', 'RichText']);
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/** HTML as plain text: block ends and <br> become line breaks, tags go, the common entities are decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<\s*br\s*\/?>/gi, '\n')
+    .replace(/<\/\s*(p|div|li|h[1-6]|tr|blockquote|pre)\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? (/^#\d+$/.test(name) ? String.fromCodePoint(Number(name.slice(1))) : whole))
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n[ \n]*/g, '\n')
+    .trim();
+}
+
 /** Minor units and a currency, or the plain number when the currency is missing. */
 export function formatAmount(minorUnits: number, currency: unknown): string {
   return typeof currency === 'string' && currency.trim() ? formatMoney(minorUnits, currency) : decimal.format(minorUnits / 100);
