@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { sign } from '../src/http/verify.ts';
 import { CardsRequest } from '../src/plain/cards-request.ts';
 import { bindVariables } from '../src/registry/variables.ts';
@@ -32,7 +32,7 @@ type CustomerRow = { id: string; external_id: string; plain_customer_id: string 
  * Opening the database seeds it when it does not exist yet.
  */
 export function pickCustomers(databasePath: string, count: number): Array<CardsRequest['customer']> {
-  const db = openDatabase({ path: databasePath });
+  const db = openSqliteDatabase({ path: databasePath });
   try {
     const rows = db.all<CustomerRow>('SELECT id, external_id, plain_customer_id, email FROM customers ORDER BY id');
     if (rows.length === 0) throw new Error(`expected seeded customers in ${databasePath}, received none`);

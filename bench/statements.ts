@@ -2,7 +2,7 @@
 // real signed request over the same database file), read from `db.statementCount`. No endpoint needed.
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { createDemoData } from '../src/demo/index.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import type { Prepared } from './fixtures.ts';
@@ -15,7 +15,7 @@ export type StatementCounts = { min: number; mean: number; max: number };
  */
 export async function countStatements(env: Record<string, string>, batches: Prepared[][]): Promise<StatementCounts[]> {
   const { config } = loadConfig({ ...env, LOG_LEVEL: 'silent' });
-  const db = openDatabase({ path: config.databasePath });
+  const db = openSqliteDatabase({ path: config.databasePath });
   const app = await createApp(config, { local: createDemoData(db) });
   try {
     const counts: StatementCounts[] = [];

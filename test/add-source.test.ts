@@ -10,7 +10,7 @@ import { addMocksToSchema } from '@graphql-tools/mock';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR } from './support/app.ts';
 import { startTestUpstream, type TestUpstream } from './support/remote.ts';
@@ -54,7 +54,7 @@ let forgeUrl: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'cardql-add-source-'));
   databasePath = join(root, 'demo.sqlite');
-  openDatabase({ path: databasePath, anchor: ANCHOR }).close();
+  openSqliteDatabase({ path: databasePath, anchor: ANCHOR }).close();
   demo = await startTestUpstream();
   const mocked = addMocksToSchema({
     schema: makeExecutableSchema({ typeDefs: FORGE_SDL }),

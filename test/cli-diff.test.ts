@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { ANCHOR } from './support/app.ts';
 import { refusedUrl } from './support/remote.ts';
 
@@ -61,7 +61,7 @@ function sourcesAt(url: string): string {
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'cardql-diff-'));
   const databasePath = join(root, 'demo.sqlite');
-  openDatabase({ path: databasePath, anchor: ANCHOR }).close();
+  openSqliteDatabase({ path: databasePath, anchor: ANCHOR }).close();
   writeFileSync(join(root, 'crm.graphql'), PINNED);
   mkdirSync(join(root, 'queries', 'crm'), { recursive: true });
   mkdirSync(join(root, 'cards'));

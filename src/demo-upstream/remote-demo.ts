@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config.ts';
-import { openDatabase } from '../demo/database.ts';
+import { openSqliteDatabase } from '../demo/sqlite.ts';
 import { createLogger } from '../log.ts';
 import { RegistryError } from '../registry/registry.ts';
 import { startServer } from '../server.ts';
@@ -25,7 +25,7 @@ const UPSTREAM_PORT = Number(portSetting);
 // The token the upstream requires and cardql sends (sources.json: `Bearer ${DEMO_UPSTREAM_TOKEN}`): the secret path end to end.
 const token = process.env.DEMO_UPSTREAM_TOKEN || randomBytes(12).toString('hex');
 const logger = createLogger('info').child({ app: 'demo-upstream' });
-const db = openDatabase({ path: process.env.DEMO_UPSTREAM_DATABASE ?? 'data/demo-upstream.sqlite' });
+const db = openSqliteDatabase({ path: process.env.DEMO_UPSTREAM_DATABASE ?? 'data/demo-upstream.sqlite' });
 const upstream = await startDemoUpstream({ db, port: UPSTREAM_PORT, token, logger }).catch((error: NodeJS.ErrnoException) => {
   if (error.code !== 'EADDRINUSE') throw error;
   process.stderr.write(`demo:remote cannot start: DEMO_UPSTREAM_PORT: expected a free port, received ${UPSTREAM_PORT}, which is already in use (set DEMO_UPSTREAM_PORT)\n`);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/demo/database.ts';
+import { openSqliteDatabase } from '../../src/demo/sqlite.ts';
 import { ALEX, ANCHOR } from '../support/app.ts';
 import { launchBrowser, skipBrowserTests, type Browser } from './support/browser.ts';
 
@@ -37,7 +37,7 @@ describe.skipIf(skipBrowserTests)('live editing: npm run dev and the preview', (
     mkdirSync(join(root, 'cards'));
     writeFileSync(join(root, 'queries', 'hello.graphql'), query('Name before'));
     const databasePath = join(root, 'demo.sqlite');
-    openDatabase({ path: databasePath, anchor: ANCHOR }).close();
+    openSqliteDatabase({ path: databasePath, anchor: ANCHOR }).close();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     dev = spawn(process.execPath, [resolve('bin/cardql.js'), 'dev'], {
