@@ -78,7 +78,7 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
   });
 
   it.each([
-    ['text that is not JSON', '{ "billing": ', [/^sources\.json: expected JSON, received text that does not parse/]],
+    ['text that is not JSON', '{ "billing": ', [/^sources\.json:1:\d+: expected JSON, received text that does not parse/]],
     ['an array', '[]', [/^sources\.json: expected an object mapping each source name to .*, received \[\]/]],
     ['a source name that cannot be a folder', JSON.stringify({ Billing_API: { url: 'https://b/graphql' } }), [/^sources\.json: Billing_API: expected a source name: lowercase letters.*received "Billing_API"/]],
     ['the name of the in-process source', JSON.stringify({ local: { url: 'https://b/graphql' } }), [/^sources\.json: local: "local" is the in-process schema: choose another name, received "local"/]],
