@@ -6,6 +6,8 @@ import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, typ
 import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import { tracedFetch, tracingEnabled } from '../tracing/tracing.ts';
+import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
 
 export type RemoteSource = Source & {
@@ -21,8 +23,12 @@ export type RemoteSourceOptions = {
   /** The pinned schema: stored queries are validated against it at startup. */
   schema: GraphQLSchema;
   telemetry?: Pick<Telemetry, 'upstreamRequest'>;
+  /** Where the source's circuit breaker and concurrency limit report their state. */
+  guardEvents?: SourceGuardEvents;
   fetch?: typeof globalThis.fetch;
 };
+
+const NO_GUARD_EVENTS: SourceGuardEvents = { circuit() {}, rejected() {} };
 
 /** graphql-tools' executor type, named through batch-execute so that we depend on no other graphql-tools package. */
 type ToolsExecutor = Parameters<typeof createBatchingExecutor>[0];
@@ -36,8 +42,11 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  * prefixed aliases, variables and fragments, and the result (data and errors) is split back per
  * card by path. Without `merge`, each card is its own HTTP request.
  */
-export function createRemoteSource({ config, schema, telemetry = noTelemetry, fetch }: RemoteSourceOptions): RemoteSource {
-  const send = createTransport({ config, telemetry, ...(fetch && { fetch }) });
+export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, fetch }: RemoteSourceOptions): RemoteSource {
+  // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
+  // With tracing on, every HTTP request to the source is a span and carries `traceparent`.
+  const upstreamFetch = tracingEnabled() ? tracedFetch(fetch ?? globalThis.fetch, config.name) : fetch;
+  const send = guardTransport(createTransport({ config, telemetry, ...(upstreamFetch && { fetch: upstreamFetch }) }), config.name, config, guardEvents);
 
   // No deadline: the source's own timeout bounds each attempt.
   const run: RemoteSource['run'] = (operation, signal = new AbortController().signal) => send(operation, { requestId: randomUUID(), workspaceId: null, signal });
