@@ -10,7 +10,7 @@ import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 
 const BIN = resolve('bin/cardql.js');
 /** Spawned processes build the whole app and type-check the mappers (seconds each, more when the machine is shared): generous, but every process is killed at this bound. */
-const PROCESS_TIMEOUT_MS = 180_000;
+const PROCESS_TIMEOUT_MS = 300_000;
 
 let root: string;
 let baseEnv: Record<string, string | undefined>;
