@@ -6,6 +6,7 @@ import { GraphQLError, Kind, parse, type DocumentNode, type ExecutionResult, typ
 import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from '../execution/executor.ts';
+import { checkResultTypes } from './result-types.ts';
 import { tracedFetch, tracingEnabled } from '../tracing/tracing.ts';
 import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
@@ -55,6 +56,7 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, gu
     name: config.name,
     schema,
     config,
+    mapsPartialData: true,
     run,
     async ready(signal) {
       const { errors } = await run({ document: TYPENAME }, signal);
@@ -62,24 +64,73 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, gu
       if (errors?.length) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
     },
     createExecutor(scope: RequestScope): Executor {
-      if (!config.merge) return ({ document, variables }) => send({ document, variables }, scope);
+      const direct: Executor = ({ document, variables }) => send({ document, variables }, scope);
+      if (!config.merge) return async (request) => retyped(request.document, await direct(request));
       // Cast: graphql-tools types its executor generically over result shapes we do not use.
       const sendMerged = ((request: ToolsRequest) => send({ document: request.document, variables: request.variables as Record<string, unknown> }, scope)) as ToolsExecutor;
       // One loader per Plain request, and every card's request is distinct: nothing to cache.
       const batching = createBatchingExecutor(sendMerged, { cache: false });
-      return async ({ document, operationName, variables }) => {
+      // Cards that ask in the same tick share one merged operation (batch-execute's batching window).
+      let batch: { size: number } | undefined;
+      return async (request) => {
+        const { document, operationName, variables } = request;
+        const joined = (batch ??= startBatch());
+        joined.size += 1;
+        let result: ExecutionResult;
         try {
-          const result = (await batching({ document, operationName, variables, operationType: 'query' } as ToolsRequest)) as ExecutionResult;
-          return withLostDataReported(result, document, config.name);
+          result = withLostDataReported((await batching({ document, operationName, variables, operationType: 'query' } as ToolsRequest)) as ExecutionResult, document, config.name);
         } catch (error) {
           // batch-execute rejects when it cannot split a result (e.g. an error path it did not prefix).
           const cause = error instanceof Error ? error : new Error(String(error));
-          return { errors: [new GraphQLError(`source "${config.name}": ${cause.message}`, { originalError: cause })] };
+          result = { errors: [new GraphQLError(`source "${config.name}": ${cause.message}`, { originalError: cause, extensions: { code: MERGE_FAILED } })] };
         }
+        // The merged request failed as a whole: this card alone may well succeed. Once, unmerged,
+        // within what is left of the deadline (the transport checks it), so that one bad query fails one card.
+        if (joined.size > 1 && failedAsAWhole(result)) result = await direct(request);
+        return retyped(document, result);
       };
+
+      function startBatch(): { size: number } {
+        const started = { size: 0 };
+        process.nextTick(() => {
+          if (batch === started) batch = undefined;
+        });
+        return started;
+      }
     },
   };
+
+  /** The card's data re-typed against the pinned schema: a value of the wrong shape fails the card, naming the field. */
+  function retyped(document: DocumentNode, result: ExecutionResult): ExecutionResult {
+    if (!result.data) return result;
+    const violation = checkResultTypes(schema, document, result.data);
+    if (!violation) return result;
+    const message = `source "${config.name}" answered data that does not match its pinned schema at ${violation.path}: expected ${violation.expected}, received ${violation.received}`;
+    // cardql's words: a path, type names and a JSON kind, never the value.
+    return { errors: [loggable(new GraphQLError(message, { extensions: { code: 'UPSTREAM_TYPE_MISMATCH' } }))] };
+  }
 }
+
+/** Set on the failures of a merged operation that say nothing about any one card's own query. */
+const MERGE_FAILED = 'MERGED_REQUEST_FAILED';
+
+/**
+ * Whether a card's share of a merged result is a failure of the whole operation, not of its own
+ * fields: an error with no path that the source sent (or a rejected operation, e.g. made invalid by
+ * another card's query after drift), the merged data lost to another card's non-null root field, or
+ * a result batch-execute could not split. Transport failures (network, timeout, 5xx) and calls the
+ * source's guard refused (breaker open, no slot) are not: the same request again, per card, would
+ * only multiply the load on a source that is struggling.
+ */
+function failedAsAWhole(result: ExecutionResult): boolean {
+  return (result.errors ?? []).some((error) => {
+    const code = error.extensions?.code;
+    return code === MERGE_FAILED || code === 'UPSTREAM_REJECTED' || (!error.path?.length && !CALL_FAILED.has(String(code)));
+  });
+}
+
+/** cardql's codes for a call that failed or was not made (network, timeout, 5xx; breaker open, no slot): never re-run per card. */
+const CALL_FAILED = new Set(['UPSTREAM_FAILED', 'SOURCE_REFUSED']);
 
 /**
  * In a merged operation, an error in one card's non-null root field nulls the whole `data`, and
@@ -90,7 +141,7 @@ function withLostDataReported(result: ExecutionResult, document: DocumentNode, s
   if (result.errors?.length) return result;
   const missing = rootResponseKeys(document).filter((key) => result.data?.[key] === undefined);
   if (missing.length === 0) return result;
-  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`))] };
+  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`, { extensions: { code: MERGE_FAILED } }))] };
 }
 
 /** The keys the operation's root fields take in `data`: aliases or names, through inline fragments and fragment spreads. */
