@@ -87,7 +87,7 @@ export function graphqlGroups(customers: Array<CardsRequest['customer']>, querie
   return customers.map((customer) => {
     const request = CardsRequest.parse({ cardKeys: queries.map((q) => q.key), customer });
     return queries.map((query) =>
-      JSON.stringify({ query: query.text, operationName: query.operationName, variables: bindVariables(query.variableNames, request, WORKSPACE_ID) }),
+      JSON.stringify({ query: query.text, operationName: query.operationName, variables: bindVariables({ names: query.variableNames, withDefault: new Set() }, request, WORKSPACE_ID) }),
     );
   });
 }

@@ -42,7 +42,7 @@ const stages: Stage[] = [
       const request = parsed[i % parsed.length]!;
       const signal = new AbortController().signal;
       const executor = app.sources.get('local')!.createExecutor({ requestId: 'bench', workspaceId: null, signal });
-      return Promise.all(cards.map((card) => executor({ document: card.document, operationName: card.operationName, variables: bindVariables(card.variableNames, request, null) })));
+      return Promise.all(cards.map((card) => executor({ document: card.document, operationName: card.operationName, variables: bindVariables(card.variables, request, null) })));
     },
   },
   { name: 'parse the request body (JSON + zod)', run: (i) => parseCardsRequest(Buffer.from(requests[i % requests.length]!.body)) },

@@ -14,8 +14,11 @@ import { checkMethod, errorResponse } from './http/respond.ts';
 import type { Route } from './http/route.ts';
 import { openLocalData } from './local-data.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createHome } from './preview/home.ts';
 import { createPreview } from './preview/preview-handler.ts';
+import { checkMapperTypes } from './registry/mapper-types.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
+import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -43,6 +46,8 @@ export type App = {
   /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
   answerCards: CardsHandler['answer'];
   registry: Registry;
+  /** What loads but may not do what its author meant, `file:line: warning: message` (`cardql check` lists them). */
+  warnings: readonly string[];
   sources: ReadonlyMap<string, Source>;
   /** The in-process data cards run on unless they name a remote source (src/execution/local.ts); null with CARDQL_LOCAL_SOURCE=none. */
   local: LocalData | null;
@@ -67,6 +72,12 @@ export type AppOverrides = {
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
+  /**
+   * Type-check the TypeScript mappers before loading them (default false): for cardql run from the
+   * sources (`cardql check`, `render`, `serve`, `npm run dev`), where tsx strips types unchecked.
+   * `npm start` needs none: its build fails on a type error.
+   */
+  checkMapperTypes?: boolean;
   /** Replaces the store of last good cards that the config would build (tests). */
   staleStore?: StaleStore;
 };
@@ -104,10 +115,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every configured source's breaker is in the metrics from the start, closed.
   for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources }).catch(async (error: unknown) => {
+  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
+  if (types.skipped) logger.warn(types.skipped);
+  const cardWarnings: string[] = [];
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => cardWarnings.push(warning) }).catch(async (error: unknown) => {
     if (overrides.local === undefined) await local?.close?.();
     throw error;
   });
+  for (const warning of cardWarnings) logger.warn({ warning }, 'card warning');
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   let drift: Promise<DriftReport[]> | undefined;
 
@@ -158,18 +173,41 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       context: () => local.createContext(explorerScope()),
       logger,
       origins,
+      pageOptions: (request) => cardTabOptions(cardTabs(registry, LOCAL_SOURCE), request),
     });
     routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(explorer.fetch(request)) }));
   }
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
-    const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)], origins });
+    const remote = createExplorer({
+      schema: source.schema,
+      endpoint,
+      title: `cardql: source "${source.name}"`,
+      context: () => ({}),
+      logger,
+      plugins: [forwardToSource(source)],
+      origins,
+      pageOptions: (request) => cardTabOptions(cardTabs(registry, source.name), request),
+    });
     routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(remote.fetch(request)) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
-  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local?.findCustomer?.bind(local), suggestedEmails: local?.previewEmails ?? [], logger });
+  const preview = createPreview({
+    resolve,
+    cardKeys: () => [...registry.keys()],
+    findCustomer: local?.findCustomer?.bind(local),
+    suggestedEmails: local?.previewEmails ?? [],
+    logger,
+    liveVersion: config.production ? undefined : randomUUID(),
+  });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, gated(adminGate, route));
+  // Outside production, whoever opens cardql's address in a browser is shown the way to the preview and GraphiQL.
+  if (!config.production) {
+    const names = [...(local && schema ? [LOCAL_SOURCE] : []), ...remoteSources.map((s) => s.name)];
+    const graphiql = Object.fromEntries(names.map((name) => [name, name === LOCAL_SOURCE ? '/graphql' : `/graphql/${name}`]));
+    routes.set('/', { methods: ['GET'], handle: createHome(() => ({ preview: '/preview', graphiql, cards: '/cards' })) });
+  }
 
   /**
    * Every request answered in JSON when it fails, and counted under its route or `unmatched`: never
@@ -203,6 +241,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     resolve,
     answerCards: cards.answer,
     registry,
+    warnings: cardWarnings,
     sources,
     local,
     logger,

@@ -11,6 +11,12 @@ const secret = z
   .optional()
   .transform((value) => (value === undefined || value === '' ? undefined : value));
 
+/** An integer setting: a value that is not one says the range expected (not zod's "expected number, received NaN"). */
+const integer = (min: number, max: number) => {
+  const expected = `expected an integer from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
+
 const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 /** A comma-separated list of secrets (rotation: old and new at once); blanks dropped, none is `[]`. */
@@ -49,7 +55,7 @@ const Env = z.object({
     .optional()
     .transform((value) => value || 'development'),
   /** Port to listen on. Default 4000. */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  PORT: integer(0, 65_535).default(4000),
   /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /**
@@ -72,7 +78,7 @@ const Env = z.object({
   /** Allows starting in production without a signing secret. Default false. */
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds of the request's arrival (50 to 13000). Default 10000. */
-  CARDQL_DEADLINE_MS: z.coerce.number().int().min(50).max(MAX_DEADLINE_MS).default(10_000),
+  CARDQL_DEADLINE_MS: integer(50, MAX_DEADLINE_MS).default(10_000),
   /**
    * The in-process data cards run on unless they name a remote source: `demo` (the demo customers), `none`
    * (remote sources only: no database is created or opened), or the path of your own module whose default

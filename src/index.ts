@@ -5,7 +5,9 @@ import { closeOnSignals, startServer } from './server.ts';
 
 try {
   // SIGTERM (orchestrators) and SIGINT (Ctrl-C): finish in-flight requests, close the database, exit 0.
-  closeOnSignals(await startServer(process.env));
+  // Run from the TypeScript sources (`npm run dev`, `cardql serve`: tsx strips types unchecked), the
+  // mappers are type-checked first, as `npm start`'s build does for the compiled run.
+  closeOnSignals(await startServer(process.env, { checkMapperTypes: import.meta.url.endsWith('.ts') }));
 } catch (error) {
   if (error instanceof ConfigError || error instanceof RegistryError) {
     process.stderr.write(`cardql cannot start.\n${error.message}\n`);

@@ -7,7 +7,7 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App, type AppOverrides } from './app.ts';
 import { createNodeCardsRoute, isCardsPath } from './http/node-cards.ts';
 import { answerClientError, answerConnect, answerExpectation, checkTarget, refuse } from './http/node-edge.ts';
-import { describeExposure, loadConfig } from './config.ts';
+import { ConfigError, describeExposure, loadConfig } from './config.ts';
 import { startTracing } from './tracing/sdk.ts';
 import { createLogger } from './log.ts';
 
@@ -101,7 +101,12 @@ export async function startServer(env: Record<string, string | undefined>, { req
   server.on('connect', (_request, socket: Duplex) => answerConnect(socket as Socket, record, logger));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, record, logger));
   server.listen(config.port, config.host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await app.close();
+    throw listenError(error as NodeJS.ErrnoException, config.host, config.port);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql`, exposed: describeExposure(config) }, 'cardql listening');
@@ -151,6 +156,15 @@ export async function startServer(env: Record<string, string | undefined>, { req
     logger.info({ finished: pending }, 'shutdown complete');
     return { cutConnections };
   }
+}
+
+/** A port that cannot be listened on is a configuration problem: one line saying which and what to do, not a stack. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (error.code === 'EADDRINUSE') return new ConfigError([`PORT: expected a free port, received ${port}: ${where} is already in use (another cardql? stop it or set PORT)`]);
+  if (error.code === 'EACCES') return new ConfigError([`PORT: expected a port this user may listen on, received ${port} (ports below 1024 need privileges: set PORT)`]);
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new ConfigError([`HOST: expected an address of this machine, received ${JSON.stringify(host)} (${error.code})`]);
+  return error;
 }
 
 /**

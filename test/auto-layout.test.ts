@@ -352,6 +352,65 @@ describe('the automatic layout of values', () => {
     expect(outline(account('matrix', { matrix: [[1, 2], [null, 3]] }))).toBe('row: text "Matrix" [S MUTED] | text "1" + text "2" + text "3"');
   });
 
+  it.each([
+    ['a currency object holding its code', 'price { amountCents currency { code name } }', { price: { amountCents: 4200, currency: { code: 'EUR', name: 'Euro' } } }],
+    ['a currencyCode next to the amount', 'price { amountCents currencyCode }', { price: { amountCents: 4200, currencyCode: 'EUR' } }],
+  ])('shows money when the currency is %s, and does not repeat the currency', (_what, selection, value) => {
+    const card = sent(automatic(buildSchema(`
+      type Query { plan: Plan }
+      type Plan { price: Price }
+      type Price { amountCents: Int, currency: Currency, currencyCode: String }
+      type Currency { code: String, name: String }
+    `), `query P { plan { ${selection} } }`).layout({ plan: value }));
+    expect(outline(card)).toBe('row: text "Amount" [S MUTED] | text "€42.00"');
+  });
+
+  describe('Relay-style connections', () => {
+    const forge = buildSchema(`
+      type Query { viewer: Developer }
+      type Developer { login: String, repositories(first: Int): RepositoryConnection!, team: Team }
+      type Team { name: String, members(first: Int): DeveloperConnection! }
+      type DeveloperConnection { totalCount: Int!, nodes: [Developer!]!, pageInfo: PageInfo! }
+      type RepositoryConnection { totalCount: Int!, edges: [RepositoryEdge!]!, nodes: [Repository!]!, pageInfo: PageInfo! }
+      type RepositoryEdge { cursor: String!, node: Repository! }
+      type Repository { name: String, stars: Int }
+      type PageInfo { hasNextPage: Boolean!, endCursor: String }
+    `);
+    const page = { hasNextPage: true, endCursor: 'Y3Vyc29y' };
+    it.each([
+      ['nodes', 'repositories(first: 2) { totalCount nodes { name } pageInfo { hasNextPage endCursor } }', { totalCount: 7, nodes: [{ name: 'cardql' }, { name: 'plain' }], pageInfo: page }],
+      ['edges { node }', 'repositories(first: 2) { totalCount edges { cursor node { name } } pageInfo { hasNextPage } }', { totalCount: 7, edges: [{ cursor: 'a', node: { name: 'cardql' } }, { cursor: 'b', node: { name: 'plain' } }], pageInfo: page }],
+    ])('shows a connection through %s as the list of its nodes under its own label, "+N more" from totalCount, no pageInfo', (_via, selection, repositories) => {
+      const card = sent(automatic(forge, `query V { viewer { login ${selection} } }`).layout({ viewer: { login: 'octo', repositories } }));
+      const text = outline(card);
+      expect(text).toContain('text "**Repositories**"');
+      expect(text).toContain('plain "cardql"');
+      expect(text).toContain('text "+5 more"');
+      expect(text).not.toMatch(/Nodes|Node|Edges|Cursor|Page info|Total count|Has next page/);
+    });
+
+    it('titles a nested connection by its own label, without a "Nodes" level', () => {
+      const card = sent(automatic(forge, 'query V { viewer { team { name members(first: 1) { nodes { login } } } } }').layout({ viewer: { team: { name: 'Core', members: { nodes: [{ login: 'octo' }] } } } }));
+      expect(outline(card)).toContain('text "**Members**"');
+      expect(outline(card)).toContain('plain "octo"');
+      expect(outline(card)).not.toContain('Nodes');
+    });
+
+    it('shows nothing for an empty connection, and "No repositories" when it is all the card has', () => {
+      const card = sent(automatic(forge, 'query V { viewer { repositories(first: 2) { totalCount nodes { name } } } }').layout({ viewer: { repositories: { totalCount: 0, nodes: [] } } }));
+      expect(outline(card)).toBe('text "No repositories" [MUTED]');
+    });
+  });
+
+  it('shows an HTML scalar as the text a reader sees, not its tags', () => {
+    const card = sent(automatic(buildSchema(`
+      scalar HTML
+      type Query { developer: Developer }
+      type Developer { bio: HTML }
+    `), 'query D { developer { bio } }').layout({ developer: { bio: '<p>Builds <b>cards</b> &amp; tools</p><p>Line&nbsp;two<br>three</p>' } }));
+    expect(outline(card)).toBe('text "Bio" [S MUTED]\nplain "Builds cards & tools\\nLine two\\nthree"');
+  });
+
   it('puts the currency of an object on the amounts of the objects inside it', () => {
     const card = sent(automatic(buildSchema(`
       type Query { invoice: Invoice }

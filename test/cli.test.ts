@@ -1,6 +1,6 @@
 // The `cardql` command line, run as a real process through its bin, on a real seeded database.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 
 const BIN = resolve('bin/cardql.js');
-/** Spawned processes build the whole app: generous, but every process is killed at this bound. */
-const PROCESS_TIMEOUT_MS = 45_000;
+/** Spawned processes build the whole app and type-check the mappers (seconds each, more when the machine is shared): generous, but every process is killed at this bound. */
+const PROCESS_TIMEOUT_MS = 300_000;
 
 let root: string;
 let baseEnv: Record<string, string | undefined>;
@@ -43,6 +43,7 @@ function cardsFolder(files: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(root, 'cards-'));
   mkdirSync(join(dir, 'queries'));
   mkdirSync(join(dir, 'mappers'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n'); // mappers are ES modules, as in this project
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name.endsWith('.graphql') ? 'queries' : 'mappers', name), text);
   return { CARDQL_QUERIES_DIR: join(dir, 'queries'), CARDQL_CARDS_DIR: join(dir, 'mappers') };
 }
@@ -54,10 +55,10 @@ describe.concurrent('cardql, run as a process', () => {
       const { code, stdout } = await cardql(['--help']);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: cardql <command>/);
-      for (const command of ['check', 'render', 'serve']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const command of ['check', 'diff', 'render', 'serve', 'dev', 'add-source']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }, PROCESS_TIMEOUT_MS);
 
-    it.each(['check', 'render', 'serve'])('explains cardql %s with usage and examples, and exits 0', async (command) => {
+    it.each(['check', 'diff', 'render', 'serve', 'dev', 'add-source'])('explains cardql %s with usage and examples, and exits 0', async (command) => {
       const { code, stdout } = await cardql([command, '--help']);
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^Usage: cardql ${command}`));
@@ -68,7 +69,7 @@ describe.concurrent('cardql, run as a process', () => {
   describe('bad arguments: exit code 2 and a message saying what was expected and what was received', () => {
     it.each([
       ['no command', [], /^Usage: cardql <command>/],
-      ['an unknown command', ['deploy'], /unknown command "deploy": expected one of check, render, serve/],
+      ['an unknown command', ['deploy'], /unknown command "deploy": expected one of check, diff, render, serve, dev, add-source/],
       ['render without a customer', ['render', 'usage'], /cardql render: expected a customer: --email <e>, --external-id <x> or --customer-id <id>, received none/],
       ['render without a card key', ['render', '--email', ALEX.email], /expected at least one card key \(or --all\), received none/],
       ['render with keys and --all', ['render', 'usage', '--all', '--email', ALEX.email], /expected card keys or --all, received both/],
@@ -111,6 +112,39 @@ describe.concurrent('cardql, run as a process', () => {
         expect.stringMatching(/mappers\/orphan\.ts:1: mapper without a stored query/),
       ]);
       expect(stderr).toContain('cardql check: 4 problem(s) in the stored cards');
+    }, PROCESS_TIMEOUT_MS);
+
+    it('type-checks the mappers as npm start\'s build does: a misspelled result field is file:line, not "$NaN"', async () => {
+      const generated = resolve('src/generated/graphql.ts');
+      const env = cardsFolder({
+        'latest-invoice.graphql': readFileSync('queries/latest-invoice.graphql', 'utf8'),
+        'latest-invoice.ts': [
+          `import type { LatestInvoiceQuery } from ${JSON.stringify(generated)};`,
+          `export default { timeToLiveSeconds: null, map: (data: LatestInvoiceQuery) => {`,
+          `  const inv = data.customer?.invoices[0];`,
+          '  return inv ? [{ componentText: { text: `$${inv.totl / 100}` } }] : null;',
+          `} };`,
+        ].join('\n'),
+      });
+      for (const command of [['check'], ['render', 'latest-invoice', '--email', ALEX.email]]) {
+        const { code, stdout, stderr } = await cardql(command, env);
+        expect(code, command[0]).toBe(1);
+        expect(command[0] === 'check' ? stdout : stderr).toMatch(/mappers\/latest-invoice\.ts:4: Property 'totl' does not exist on type .*\(TS2339\)$/m);
+      }
+    }, PROCESS_TIMEOUT_MS);
+
+    it('lists warnings (a hint next to a mapper) without failing, and fails on them with --strict', async () => {
+      const env = cardsFolder({
+        'k.graphql': 'query K($email: String!) {\n  customer(email: $email) {\n    fullName @label(text: "Name")\n  }\n}\n',
+        'k.ts': 'export default { timeToLiveSeconds: null, map: () => null };\n',
+      });
+      const lenient = await cardql(['check'], env);
+      expect(lenient.code).toBe(0);
+      expect(lenient.stdout).toMatch(/queries\/k\.graphql:3: warning: @label has no effect: this card has a mapper/);
+      expect(lenient.stdout).toMatch(/^ok: 1 card\(s\), 1 with a mapper and 0 laid out automatically, on source\(s\) local, 1 warning\(s\)$/m);
+      const strict = await cardql(['check', '--strict'], env);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain('cardql check: 1 warning(s), and --strict');
     }, PROCESS_TIMEOUT_MS);
 
     it('reports a remote source whose pinned schema file is missing as a configuration problem, not a crash', async () => {

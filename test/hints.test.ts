@@ -126,11 +126,15 @@ describe('hints checked at startup', () => {
     expect(await problemsOf(query)).toContainEqual(expect.stringMatching(expected));
   });
 
-  it('reports a hint in a card that has a mapper, since the mapper decides the layout', async () => {
-    const problems = await problemsOf(onLine3('name @label(text: "Name")', ' @card(ttl: 60)'), { 'k.ts': 'export default { timeToLiveSeconds: 60, map: () => null };\n' });
-    expect(problems).toEqual([
-      expect.stringMatching(/^queries\/k\.graphql:1: @card has no effect: this card has a mapper \(.*cards\/k\.ts\), which decides its layout and TTL/),
-      expect.stringMatching(/^queries\/k\.graphql:3: @label has no effect/),
+  it('warns of a hint in a card that has a mapper (the mapper decides the layout), and still loads the card', async () => {
+    const dirs = cardsDir({ 'k.graphql': onLine3('name @label(text: "Name")', ' @card(ttl: 60)'), 'k.ts': 'export default { timeToLiveSeconds: 60, map: () => null };\n' });
+    const warnings: string[] = [];
+    const registry = await loadRegistry({ ...dirs, sources: new Map([['local', recordingSource('local')]]), warn: (warning) => warnings.push(warning) });
+    expect(registry.get('k')?.layout).toBe('mapper');
+    const root = relative(process.cwd(), join(dirs.queriesDir, '..'));
+    expect(warnings.map((w) => w.replaceAll(`${root}/`, ''))).toEqual([
+      expect.stringMatching(/^queries\/k\.graphql:1: warning: @card has no effect: this card has a mapper \(.*cards\/k\.ts\), which decides its layout and TTL/),
+      expect.stringMatching(/^queries\/k\.graphql:3: warning: @label has no effect/),
     ]);
   });
 

@@ -15,7 +15,7 @@ import type {
   SubscriptionStatusQuery,
   UsageQuery,
 } from '../src/generated/graphql.ts';
-import type { CardDefinition, CardOutput, MapContext } from '../src/mapping/define-card.ts';
+import type { Mapper, CardOutput, MapContext } from '../src/mapping/mapper.ts';
 import { formatCount, formatDate, formatMoney, httpUrl, pluralize, presence } from '../src/mapping/format.ts';
 import { Card } from '../src/plain/cards-response.ts';
 import { outline as outlineComponents } from './support/outline.ts';
@@ -144,8 +144,8 @@ function componentsOf(output: CardOutput): Component[] | null {
 }
 
 /** The card exactly as cardql would send it: the mapper's TTL override, else the card's default. */
-function toCard(key: string, card: CardDefinition<never>, data: unknown): Card {
-  const output = (card as CardDefinition<unknown>).map(data, context);
+function toCard(key: string, card: Mapper<never>, data: unknown): Card {
+  const output = (card as Mapper<unknown>).map(data, context);
   const ttl = output !== null && !Array.isArray(output) && output.timeToLiveSeconds !== undefined
     ? output.timeToLiveSeconds
     : card.timeToLiveSeconds;
@@ -191,7 +191,7 @@ const cards = [
 ] as const;
 
 const cases = cards.flatMap(({ key, card, data }) =>
-  Object.entries(data).map(([name, value]) => ({ key, name, card: card as CardDefinition<never>, value })),
+  Object.entries(data).map(([name, value]) => ({ key, name, card: card as Mapper<never>, value })),
 );
 
 describe('every demo card is a card Plain accepts', () => {
@@ -205,17 +205,17 @@ describe('every demo card is a card Plain accepts', () => {
   });
 
   it.each(cards)('$key for a full customer stays under 3,500 bytes of JSON', ({ key, card, data }) => {
-    const json = JSON.stringify(toCard(key, card as CardDefinition<never>, data.full));
+    const json = JSON.stringify(toCard(key, card as Mapper<never>, data.full));
     expect(Buffer.byteLength(json)).toBeLessThan(3500);
   });
 
   it.each(cards)('$key stays under 3,500 bytes even when every text is 300 characters long', ({ key, card, data }) => {
-    const json = JSON.stringify(toCard(key, card as CardDefinition<never>, stretch(data.full)));
+    const json = JSON.stringify(toCard(key, card as Mapper<never>, stretch(data.full)));
     expect(Buffer.byteLength(json)).toBeLessThan(3500);
   });
 
   it.each(cards)('$key is hidden (components null) when no customer matches', ({ key, card, data }) => {
-    expect(toCard(key, card as CardDefinition<never>, data.unknown).components).toBeNull();
+    expect(toCard(key, card as Mapper<never>, data.unknown).components).toBeNull();
   });
 
   it('caches each card as long as its data stays true: profile data longest, orders shortest', () => {

@@ -8,7 +8,7 @@ import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 
 const schema = buildSchema(`
   scalar Email
-  type Query { customer(email: String, externalId: ID, plainId: ID, contact: Email, limit: Int): Customer }
+  type Query { customer(email: String, externalId: ID, plainId: ID, contact: Email, limit: Int): Customer, account(externalId: ID!): Customer }
   type Customer { name: String!, email: String! }
   type Mutation { touch: Boolean }
 `);
@@ -43,7 +43,7 @@ describe('loading stored cards', () => {
   it('parses each query once and records its operation and variables', async () => {
     const dirs = cardsDir({ 'who.graphql': 'query Who($email: String!, $externalId: ID) { customer(email: $email, externalId: $externalId) { name } }', 'who.ts': MAPPER });
     const registry = await loadRegistry({ ...dirs, sources });
-    expect(registry.get('who')).toMatchObject({ key: 'who', source: 'local', operationName: 'Who', variableNames: ['email', 'externalId'] });
+    expect(registry.get('who')).toMatchObject({ key: 'who', source: 'local', operationName: 'Who', variables: { names: ['email', 'externalId'], withDefault: new Set() } });
     expect(registry.get('who')!.document.kind).toBe('Document');
   });
 
@@ -55,7 +55,8 @@ describe('loading stored cards', () => {
     ['a syntax error', 'query Broken {\n  customer(email: "a") {\n', /^queries\/k\.graphql:3: Syntax Error/],
     ['a field the schema does not have', 'query K {\n  customer(email: "a") {\n    age\n  }\n}', /^queries\/k\.graphql:3: Cannot query field "age" on type "Customer"/],
     ['a variable cardql cannot bind', 'query K($phone: String) { customer(email: $phone) { name } }', /^queries\/k\.graphql:1: variable \$phone is not one cardql can bind/],
-    ['a non-null variable Plain may send as null', 'query K($externalId: ID!) { customer(externalId: $externalId) { name } }', /variable \$externalId can be null.*declare it as ID, not ID!/],
+    ['a non-null variable Plain may send as null', 'query K($externalId: ID!) { customer(externalId: $externalId) { name } }', /variable \$externalId can be null in Plain's request \(a customer without an external id\): declare it as ID, not ID!.*give it a default/],
+    ['a nullable variable where a value is required, with how to make it run for everyone', 'query K($externalId: ID) { account(externalId: $externalId) { name } }', /Variable "\$externalId" of type "ID" used in position expecting type "ID!"\. \$externalId is null for a customer without an external id: give it a default \(`\$externalId: ID = ""`\)/],
     ['a variable of a type that cannot hold a string', 'query K($email: Int) { customer(limit: $email) { name } }', /variable \$email must be a string type.*received Int/],
     ['a list variable', 'query K($email: [String]) { customer { name } }', /variable \$email must be a string type.*received \[String\]/],
     ['a mutation', 'mutation K { touch }', /^queries\/k\.graphql:1: expected a named query operation, found a mutation/],
@@ -67,7 +68,7 @@ describe('loading stored cards', () => {
   });
 
   it.each([
-    ['no default export', 'export const map = () => null;', /expected `export default defineCard/],
+    ['no default export', 'export const map = () => null;', /expected `export default defineMapper/],
     ['a TTL out of range', 'export default { timeToLiveSeconds: 5, map: () => null };', /timeToLiveSeconds must be null or an integer from 15 to 31536000, received 5/],
     ['a mapper that does not load', 'throw new Error("boom at import");', /cannot load the mapper: boom at import/],
   ])('rejects a mapper with %s', async (_what, mapper, expected) => {

@@ -13,8 +13,8 @@ function card(key: string): RegisteredCard {
     source: 'test',
     document: parse('query Hello { hello }'),
     operationName: 'Hello',
-    variableNames: [],
-    definition: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
+    variables: { names: [], withDefault: new Set() },
+    mapper: { timeToLiveSeconds: null, map: (data) => [{ componentText: { text: String((data as { hello: string }).hello) } }] },
     layout: 'mapper',
   };
 }

@@ -20,8 +20,8 @@ const NOON = Date.parse('2026-11-26T12:00:00Z');
 const HOUR = 3_600_000;
 
 const registry: Registry = new Map([
-  ['usage', { key: 'usage', variableNames: ['email'] } as RegisteredCard],
-  ['per-thread', { key: 'per-thread', variableNames: ['customerId', 'threadId'] } as RegisteredCard],
+  ['usage', { key: 'usage', variables: { names: ['email'], withDefault: new Set() } } as unknown as RegisteredCard],
+  ['per-thread', { key: 'per-thread', variables: { names: ['customerId', 'threadId'], withDefault: new Set() } } as unknown as RegisteredCard],
 ]);
 const request = (customer = ALEX, thread: { id: string; externalId: null } | null = null) => ({ cardKeys: ['usage'], customer, thread, tenant: null });
 const ok = (key: string, text: string): CardResult => ({ key, outcome: 'ok', durationMs: 1, card: { key, timeToLiveSeconds: 300, components: [{ componentText: { text } }] } });

@@ -1,6 +1,6 @@
 // Customer details card: who the customer is in our backend, with the ids an agent needs to copy.
 import type { CustomerDetailsQuery } from '../generated/graphql.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatDate, presence } from '../mapping/format.ts';
 import type { ContainerContent } from '../plain/components.ts';
 import {
@@ -16,7 +16,7 @@ import {
   truncate,
 } from '../plain/builders.ts';
 
-export default defineCard<CustomerDetailsQuery>({
+export default defineMapper<CustomerDetailsQuery>({
   timeToLiveSeconds: 3600,
   map({ customer }) {
     if (!customer) return null;

@@ -1,7 +1,7 @@
 // Latest invoice card: the newest invoice's status, total, due date and first line items.
 import type { LatestInvoiceQuery } from '../generated/graphql.ts';
 import { invoiceStatusColor } from '../demo/badge-colors.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatCount, formatDate, formatMoney, httpUrl, humanizeEnum, pluralize, presence } from '../mapping/format.ts';
 import type { ContainerContent } from '../plain/components.ts';
 import {
@@ -27,7 +27,7 @@ const PAST_DUE_TTL_SECONDS = 60;
 
 type LineItem = NonNullable<LatestInvoiceQuery['customer']>['invoices'][number]['lineItems'][number];
 
-export default defineCard<LatestInvoiceQuery>({
+export default defineMapper<LatestInvoiceQuery>({
   timeToLiveSeconds: 300,
   map({ customer }) {
     if (!customer) return null;

@@ -1,14 +1,14 @@
 // Plan details card: the plan the customer pays for, its price per seat, seats and next renewal.
 import type { BillingInterval, PlanDetailsQuery } from '../generated/graphql.ts';
 import { planTierColor } from '../demo/badge-colors.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatCount, formatDate, formatMoney, humanizeEnum, presence } from '../mapping/format.ts';
 import { badge, container, divider, field, label, plainText, row, spacer, text, truncate } from '../plain/builders.ts';
 
 const intervalNoun: Record<BillingInterval, string> = { MONTH: 'month', YEAR: 'year' };
 const billedEvery: Record<BillingInterval, string> = { MONTH: 'Billed monthly', YEAR: 'Billed yearly' };
 
-export default defineCard<PlanDetailsQuery>({
+export default defineMapper<PlanDetailsQuery>({
   timeToLiveSeconds: 900,
   map({ customer }) {
     if (!customer) return null;

@@ -1,7 +1,7 @@
 // Recent orders card: the customer's newest orders, their status, value and shipment tracking.
 import type { RecentOrdersQuery } from '../generated/graphql.ts';
 import { orderStatusColor } from '../demo/badge-colors.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatDate, formatMoney, httpUrl, humanizeEnum, pluralize, presence } from '../mapping/format.ts';
 import type { Component, ContainerContent } from '../plain/components.ts';
 import {
@@ -24,7 +24,7 @@ const MAX_ORDERS = 3;
 
 type Order = NonNullable<RecentOrdersQuery['customer']>['orders'][number];
 
-export default defineCard<RecentOrdersQuery>({
+export default defineMapper<RecentOrdersQuery>({
   timeToLiveSeconds: 120,
   map({ customer }) {
     if (!customer) return null;

@@ -1,11 +1,11 @@
 // Subscription status card: is the subscription in good standing, and when does its period end.
 import type { SubscriptionStatusQuery } from '../generated/graphql.ts';
 import { subscriptionStatusColor } from '../demo/badge-colors.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatDate, humanizeEnum } from '../mapping/format.ts';
 import { badge, compact, field, spacer, text } from '../plain/builders.ts';
 
-export default defineCard<SubscriptionStatusQuery>({
+export default defineMapper<SubscriptionStatusQuery>({
   timeToLiveSeconds: 300,
   map({ customer }) {
     if (!customer) return null;

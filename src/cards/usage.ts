@@ -1,7 +1,7 @@
 // Usage card: each metered feature's use this billing period against the plan's limit.
 import type { UsageQuery } from '../generated/graphql.ts';
 import { usageColor } from '../demo/badge-colors.ts';
-import { defineCard } from '../mapping/define-card.ts';
+import { defineMapper } from '../mapping/mapper.ts';
 import { formatCount, formatDate, pluralize, presence } from '../mapping/format.ts';
 import type { ContainerContent, LeafComponent } from '../plain/components.ts';
 import { badge, container, divider, label, plainText, row, spacer, text, truncate } from '../plain/builders.ts';
@@ -11,7 +11,7 @@ const MAX_METRICS = 6;
 
 type Metric = NonNullable<UsageQuery['customer']>['usage'][number];
 
-export default defineCard<UsageQuery>({
+export default defineMapper<UsageQuery>({
   timeToLiveSeconds: 300,
   map({ customer }) {
     if (!customer) return null;

@@ -9,10 +9,11 @@ import type { Io } from './args.ts';
 export type LoadFailure = { kind: 'config' | 'cards'; problems: string[] };
 
 /**
- * `createApp` on the configuration in `io.env`, exactly as `cardql serve` would build it, with logs
- * at warn level on stderr so that stdout holds only the command's output.
+ * `createApp` on the configuration in `io.env`, exactly as `cardql serve` would build it (mappers
+ * type-checked unless `checkMapperTypes: false`), with logs at warn level on stderr so that stdout
+ * holds only the command's output.
  */
-export async function loadApp(io: Io): Promise<App | LoadFailure> {
+export async function loadApp(io: Io, { checkMapperTypes = true }: { checkMapperTypes?: boolean } = {}): Promise<App | LoadFailure> {
   let config;
   try {
     config = loadConfig(io.env).config;
@@ -23,7 +24,8 @@ export async function loadApp(io: Io): Promise<App | LoadFailure> {
   // The app's module graph is large: imported only once the configuration is known to be good.
   const [{ createApp }, { RegistryError }] = await Promise.all([import('../app.ts'), import('../registry/registry.ts')]);
   try {
-    return await createApp(config, { logger: createLogger('warn', { write: (line: string) => io.err(line) }) });
+    // Run from the sources (tsx strips types): the mappers are type-checked as `npm start`'s build would.
+    return await createApp(config, { logger: createLogger('warn', { write: (line: string) => io.err(line) }), checkMapperTypes });
   } catch (error) {
     if (error instanceof RegistryError) return { kind: 'cards', problems: error.problems };
     // Source declarations are checked while the app is built (pinned schemas are files to read).

@@ -1,22 +1,27 @@
 // The `cardql` command line (bin/cardql.js runs it through tsx): the only CLI file that reads process.env.
 import { EXIT, UsageError, type Command, type Io } from './args.ts';
+import { addSource } from './add-source.ts';
 import { check } from './check.ts';
+import { dev } from './dev.ts';
+import { diff } from './diff.ts';
 import { render } from './render.ts';
 import { serve } from './serve.ts';
 
-const COMMANDS: readonly Command[] = [check, render, serve];
+const COMMANDS: readonly Command[] = [check, diff, render, serve, dev, addSource];
 
 const HELP = `Usage: cardql <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run \`cardql <command> --help\` for a command's options and examples.
 
 Examples:
   cardql check
+  cardql diff
   cardql render plan-details --email alex@grocery.co
-  cardql serve`;
+  cardql serve
+  cardql add-source crm https://crm.example.com/graphql --header 'Authorization: Bearer \${CRM_TOKEN}'`;
 
 /** Runs one command line and resolves to its exit code. Usage errors print a hint and exit 2. */
 async function main(argv: string[], io: Io): Promise<number> {

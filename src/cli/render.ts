@@ -12,7 +12,7 @@ export const render: Command = {
        cardql render --all --email <e> [options]
 
 Runs the real card pipeline once, as for a request from Plain (queries on the configured data,
-mappers or automatic layouts, the deadline, Plain's schema check), and prints the cards: drawn
+mappers or automatic layouts, the deadline, the check against Plain's protocol), and prints the cards: drawn
 for the terminal (badges as [Label], in colour when the terminal supports it), or as the JSON
 body Plain would receive. At least one of --email, --external-id, --customer-id is required;
 the others are looked up in the in-process data (as the preview does), so that the cards get

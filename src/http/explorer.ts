@@ -19,13 +19,15 @@ export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   logger: Logger;
   /** graphql-yoga plugins, e.g. one that sends operations to a remote source instead of executing them here. */
   plugins?: Plugin[];
+  /** More GraphiQL options for one page request, e.g. the stored card queries as tabs. Default none. */
+  pageOptions?: (request: Request) => Partial<GraphiQLOptions> & Record<string, unknown>;
   /** Other origins whose pages may call this endpoint (CARDQL_ADMIN_ORIGINS); none by default: no CORS at all. */
   origins?: readonly string[];
 };
 
 export type Explorer = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
 
-export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [], origins = [] }: ExplorerOptions<TContext>): Explorer {
+export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [], origins = [], pageOptions }: ExplorerOptions<TContext>): Explorer {
   const isError = (value: unknown) => value instanceof Error;
   return createYoga({
     schema,
@@ -34,7 +36,7 @@ export function createExplorer<TContext extends Record<string, unknown>>({ schem
     // read customer data through an admin's browser login. Only listed origins get CORS headers.
     cors: origins.length === 0 ? false : { origin: [...origins], credentials: true, methods: ['GET', 'POST'] },
     graphqlEndpoint: endpoint,
-    graphiql: { title },
+    graphiql: (request: Request) => ({ title, ...pageOptions?.(request) }),
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     // Never an original error (its message, its stack) to the client, whatever NODE_ENV says.

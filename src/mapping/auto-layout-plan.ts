@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { humanizeKey } from './auto-layout-values.ts';
+import { CURRENCY_CODE_KEYS, CURRENCY_KEYS, humanizeKey } from './auto-layout-values.ts';
 import { readFieldHints, type FieldHints, type HintProblem } from './hints.ts';
 
 /** How a leaf value is shown; `custom` scalars are judged by their value (a date, a URL, text). */
@@ -37,7 +37,14 @@ export type FieldPlan = {
   money: boolean;
   /** Not shown: `@hide`, `__typename`, or a currency already shown with an amount. */
   hidden: boolean;
-} & ({ kind: 'leaf'; leaf: LeafKind } | { kind: 'object'; fields: FieldPlan[] });
+} & ({ kind: 'leaf'; leaf: LeafKind; /** The scalar's name, e.g. `HTML`, `URI`, `DateTime`. */ scalar?: string } | { kind: 'object'; fields: FieldPlan[]; connection?: Connection });
+
+/**
+ * A Relay-style connection shown as the list of its nodes, under the connection's own label: where the
+ * nodes are (`nodes`, or `edges[].node`), and the key of `totalCount` when selected (for "+N more").
+ * `pageInfo`, cursors and the counts are never shown.
+ */
+export type Connection = { via: { nodes: string } | { edges: string; node: string }; totalKey?: string };
 
 export type LeafPlan = Extract<FieldPlan, { kind: 'leaf' }>;
 
@@ -45,7 +52,6 @@ export type LayoutPlan = { fields: FieldPlan[] };
 
 /** `totalCents` is money: shown as `$603.00` under the label "Total". */
 const MONEY_KEY = /^(.+?)_?(cents|Cents|CENTS)$/;
-const CURRENCY_KEY = 'currency';
 
 /**
  * Plans the layout of a validated query. Hints that make no sense for their field (a badge on an
@@ -68,7 +74,10 @@ function planSelection(scope: Scope, parent: GraphQLCompositeType, selectionSet:
   const fields = collectFields(scope, parent, selectionSet).map(({ node, type }) => planField(scope, node, type));
   // A currency shown inside the amounts it belongs to is not repeated on its own line.
   const money = fields.some((field) => field.money);
-  for (const field of fields) if (money && field.key === CURRENCY_KEY && field.kind === 'leaf' && !field.list) field.hidden = true;
+  for (const field of fields) {
+    if (!money || !CURRENCY_KEYS.has(field.key) || field.list) continue;
+    if (field.kind === 'leaf' || field.fields.some((inner) => CURRENCY_CODE_KEYS.has(inner.key))) field.hidden = true;
+  }
   return fields;
 }
 
@@ -88,7 +97,10 @@ function planField(scope: Scope, node: FieldNode, type: GraphQLOutputType): Fiel
   if (!isLeafType(named)) {
     if (hints.badge) scope.problems.push({ line, message: `@badge needs a scalar or enum field, ${where}` });
     if (hints.link) scope.problems.push({ line, message: `@link needs a field holding a URL (String, ID or a custom scalar), ${where}` });
-    return { ...base, kind: 'object', money: false, fields: node.selectionSet ? planSelection(scope, named, node.selectionSet) : [] };
+    const fields = node.selectionSet ? planSelection(scope, named, node.selectionSet) : [];
+    const connection = base.list ? undefined : asConnection(fields);
+    if (connection) return { ...base, kind: 'object', money: false, list: true, fields: connection.fields, connection: connection.connection };
+    return { ...base, kind: 'object', money: false, fields };
   }
   const leaf = leafKind(named);
   const money = leaf === 'number' && !base.list ? MONEY_KEY.exec(key) : null;
@@ -106,7 +118,21 @@ function planField(scope: Scope, node: FieldNode, type: GraphQLOutputType): Fiel
     const unknown = colors.filter((c) => c !== 'true' && c !== 'false');
     if (unknown.length) scope.problems.push({ line, message: `@badge(colors:) names ${unknown.join(', ')} for a Boolean: expected true and/or false` });
   }
-  return { ...base, kind: 'leaf', leaf, money: money !== null };
+  return { ...base, kind: 'leaf', leaf, money: money !== null, ...(isScalarType(named) && { scalar: named.name }) };
+}
+
+/** A connection's node fields and where its nodes are, or undefined when `fields` is not a connection's selection. */
+function asConnection(fields: FieldPlan[]): { fields: FieldPlan[]; connection: Connection } | undefined {
+  const byName = (name: string) => fields.find((f) => f.key === name && !f.hidden);
+  const totalKey = fields.find((f) => f.key === 'totalCount' && f.kind === 'leaf')?.key;
+  const others = fields.filter((f) => !['nodes', 'edges', 'pageInfo', 'totalCount', '__typename'].includes(f.key));
+  if (others.some((f) => !f.hidden)) return undefined; // more than a connection: shown as the object it is
+  const nodes = byName('nodes');
+  if (nodes?.kind === 'object' && nodes.list) return { fields: nodes.fields, connection: { via: { nodes: nodes.key }, ...(totalKey && { totalKey }) } };
+  const edges = byName('edges');
+  const node = edges?.kind === 'object' && edges.list ? edges.fields.find((f) => f.key === 'node' && f.kind === 'object' && !f.hidden) : undefined;
+  if (edges && node?.kind === 'object') return { fields: node.fields, connection: { via: { edges: edges.key, node: node.key }, ...(totalKey && { totalKey }) } };
+  return undefined;
 }
 
 function leafKind(type: ReturnType<typeof getNamedType>): LeafKind {

@@ -47,6 +47,45 @@ export function formatNumber(value: number): string {
   return formatCount(value);
 }
 
+/** Fields holding an amount's currency: a code (`"EUR"`), or an object holding one (`currency { code }`). */
+export const CURRENCY_KEYS: ReadonlySet<string> = new Set(['currency', 'currencyCode', 'currency_code']);
+/** Inside a currency object, the field holding its code. */
+export const CURRENCY_CODE_KEYS: ReadonlySet<string> = new Set(['code', 'isoCode', 'iso', 'currencyCode', 'iso4217']);
+
+/**
+ * The currency code an object gives its amounts: its `currency` (or `currencyCode`) when a string,
+ * or the code inside it when an object (`currency { code }`, `{ isoCode }`, `{ currencyCode }`).
+ */
+export function currencyOf(parent: Record<string, unknown>): string | undefined {
+  for (const key of CURRENCY_KEYS) {
+    const value = parent[key];
+    if (typeof value === 'string' && value.trim()) return value;
+    if (typeof value === 'object' && value !== null) {
+      const inner = value as Record<string, unknown>;
+      const code = [...CURRENCY_CODE_KEYS].map((k) => inner[k]).find((v) => typeof v === 'string' && v.trim());
+      if (typeof code === 'string') return code;
+    }
+  }
+  return undefined;
+}
+
+/** Scalars holding HTML (GitHub's `HTML`, `RichText` elsewhere): shown as the text a reader sees. */
+export const HTML_SCALARS: ReadonlySet<string> = new Set(['HTML', 'Html', 'RichText']);
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/** HTML as plain text: block ends and <br> become line breaks, tags go, the common entities are decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<\s*br\s*\/?>/gi, '\n')
+    .replace(/<\/\s*(p|div|li|h[1-6]|tr|blockquote|pre)\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? (/^#\d+$/.test(name) ? String.fromCodePoint(Number(name.slice(1))) : whole))
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n[ \n]*/g, '\n')
+    .trim();
+}
+
 /** Minor units and a currency, or the plain number when the currency is missing. */
 export function formatAmount(minorUnits: number, currency: unknown): string {
   return typeof currency === 'string' && currency.trim() ? formatMoney(minorUnits, currency) : decimal.format(minorUnits / 100);

@@ -4,7 +4,7 @@
 import type { BadgeColor, Component, ContainerContent, LeafComponent } from '../plain/components.ts';
 import { badge, container, copyButton, divider, label, linkButton, plainText, row, spacer, text } from '../plain/builders.ts';
 import type { FieldPlan, LayoutPlan, LeafPlan } from './auto-layout-plan.ts';
-import { asUrl, badgeText, cutText, escapeMarkdown, formatAmount, formatIsoDate, formatNumber, lowerFirst, statusColor } from './auto-layout-values.ts';
+import { asUrl, badgeText, currencyOf, HTML_SCALARS, htmlToText, cutText, escapeMarkdown, formatAmount, formatIsoDate, formatNumber, lowerFirst, statusColor } from './auto-layout-values.ts';
 
 /** What keeps an automatic card readable and within Plain's limits. */
 export const AUTO_LIMITS = {
@@ -53,7 +53,7 @@ export function autoLayout(plan: LayoutPlan, data: unknown): Component[] | null 
   }
   let components: Component[] = [];
   for (const caps of LIST_CAPS) {
-    components = topLevel(fields, value, { caps, currency: value.currency });
+    components = topLevel(fields, value, { caps, currency: currencyOf(value) });
     if (JSON.stringify(components).length <= AUTO_LIMITS.budget) break;
   }
   if (components.length > 0) return components;
@@ -71,13 +71,14 @@ function topLevel(fields: FieldPlan[], parent: Json, scope: Scope): Component[] 
       const content = isObject(value) ? flatten(field.fields, value, [], scope) : [];
       return content.length ? [container(heading(field.label), ...content)] : [];
     }
-    const items = objects(value).map((item) => flatten(field.fields, item, [], scope)).filter((content) => content.length > 0);
+    const list = listOf(field, value);
+    const items = list.items.map((item) => flatten(field.fields, item, [], scope)).filter((content) => content.length > 0);
     if (items.length === 0) return [];
     const boxes = items.slice(0, scope.caps.objects).map((content) => container(...content));
     return [
       ...(lone ? [] : [heading(field.label)]),
       ...joined<Component>(boxes.map((box) => [box]), spacer('S')),
-      ...more(items.length - boxes.length),
+      ...more(Math.max(items.length, list.total) - boxes.length),
     ];
   });
   return joined(groups.filter((group) => group.length > 0), spacer('S'));
@@ -85,7 +86,7 @@ function topLevel(fields: FieldPlan[], parent: Json, scope: Scope): Component[] 
 
 /** Inside a container: leaves and rows, with nested objects and lists as titled sections between dividers. */
 function flatten(fields: FieldPlan[], parent: Json, path: string[], outer: Scope): ContainerContent[] {
-  const scope: Scope = { ...outer, currency: typeof parent.currency === 'string' ? parent.currency : outer.currency };
+  const scope: Scope = { ...outer, currency: currencyOf(parent) ?? outer.currency };
   const blocks: Array<{ section: boolean; content: ContainerContent[] }> = [];
   for (const field of leavesFirst(visible(fields))) {
     const value = parent[field.key];
@@ -95,14 +96,13 @@ function flatten(fields: FieldPlan[], parent: Json, path: string[], outer: Scope
       continue;
     }
     const title = [...path, field.label];
-    const items = (field.list ? objects(value) : isObject(value) ? [value] : [])
-      .map((item) => flatten(field.fields, item, title, scope))
-      .filter((content) => content.length > 0);
+    const list = field.list ? listOf(field, value) : { items: isObject(value) ? [value] : [], total: 0 };
+    const items = list.items.map((item) => flatten(field.fields, item, title, scope)).filter((content) => content.length > 0);
     if (items.length === 0) continue;
     const shown = items.slice(0, field.list ? scope.caps.objects : 1);
     blocks.push({
       section: true,
-      content: [heading(title.join(' › '), 'S'), ...joined(shown, divider('S')), ...more(items.length - shown.length)],
+      content: [heading(title.join(' › '), 'S'), ...joined(shown, divider('S')), ...more(Math.max(items.length, list.total) - shown.length)],
     });
   }
   return blocks.flatMap((block, index) => {
@@ -113,8 +113,9 @@ function flatten(fields: FieldPlan[], parent: Json, path: string[], outer: Scope
 }
 
 /** One field holding a scalar, an enum or a list of them: a row, a link button, or a label over long text. */
-function leafLines(field: LeafPlan, value: unknown, scope: Scope): ContainerContent[] {
+function leafLines(field: LeafPlan, raw: unknown, scope: Scope): ContainerContent[] {
   const caption = label(cutText(field.label, AUTO_LIMITS.label));
+  const value = field.scalar && HTML_SCALARS.has(field.scalar) && typeof raw === 'string' ? htmlToText(raw) : raw;
   if (field.list) {
     const values = flat(value).filter((v) => !isBlank(v));
     if (values.length === 0) return [];
@@ -189,6 +190,20 @@ function leavesFirst(fields: FieldPlan[]): FieldPlan[] {
 
 function visible(fields: FieldPlan[]): FieldPlan[] {
   return fields.filter((field) => !field.hidden);
+}
+
+/**
+ * The objects of a list field, and how many there are in all: a connection's nodes (from `nodes` or
+ * `edges[].node`) with its `totalCount`, so that "+N more" counts what the query did not fetch.
+ */
+function listOf(field: FieldPlan, value: unknown): { items: Json[]; total: number } {
+  const connection = field.kind === 'object' ? field.connection : undefined;
+  if (!connection) return { items: objects(value), total: 0 };
+  if (!isObject(value)) return { items: [], total: 0 };
+  const via = connection.via;
+  const items = 'nodes' in via ? objects(value[via.nodes]) : objects(value[via.edges]).flatMap((edge) => objects(edge[via.node]));
+  const total = connection.totalKey ? value[connection.totalKey] : undefined;
+  return { items, total: typeof total === 'number' && Number.isFinite(total) ? total : 0 };
 }
 
 function objects(value: unknown): Json[] {

@@ -8,10 +8,15 @@ export type PageInput = {
   suggestedEmails: readonly string[];
   /** Appended to asset URLs so that a browser never runs a stale script after an upgrade. */
   assetVersion: string;
+  /**
+   * Set in development: the version of the cards this page shows. The page polls
+   * /preview/api/version and reloads itself (keeping its form) when the cards changed.
+   */
+  liveVersion?: string | undefined;
 };
 
 /** Renders the page; no inline script or style, so that the page's CSP can forbid both. */
-export function renderPreviewPage({ cardKeys, suggestedEmails, assetVersion }: PageInput): string {
+export function renderPreviewPage({ cardKeys, suggestedEmails, assetVersion, liveVersion }: PageInput): string {
   const asset = (name: string) => `/preview/${name}?v=${assetVersion}`;
   const checkboxes = cardKeys
     .map((key) => `<label class="check"><input type="checkbox" name="cardKeys" value="${escapeHtml(key)}" checked> <span>${escapeHtml(key)}</span></label>`)
@@ -27,7 +32,7 @@ export function renderPreviewPage({ cardKeys, suggestedEmails, assetVersion }: P
 <link rel="stylesheet" href="${asset('plain.css')}">
 <script type="module" src="${asset('preview.js')}"></script>
 </head>
-<body>
+<body${liveVersion ? ` data-live-version="${escapeHtml(liveVersion)}"` : ''}>
 <header class="topbar">
   <h1>Card preview</h1>
   <p>Every card through the real pipeline, drawn the way Plain draws it. <a href="/graphql">GraphiQL</a></p>

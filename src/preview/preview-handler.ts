@@ -25,6 +25,11 @@ export type PreviewDeps = {
   /** Emails the page suggests. */
   suggestedEmails: readonly string[];
   logger: Logger;
+  /**
+   * The version of the loaded cards, when the page should follow changes (development): `npm run dev`
+   * restarts cardql on every edit, so each app is a new version. Undefined: the page never polls.
+   */
+  liveVersion?: string | undefined;
 };
 
 
@@ -46,14 +51,17 @@ const CLIENT_FILES = [
 ].map((file) => ({ ...file, body: readFileSync(new URL(`./client/${file.name}`, import.meta.url), 'utf8') }));
 
 /** The routes of the preview, for the app's route table; the caller gates them like GraphiQL. */
-export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggestedEmails, logger }: PreviewDeps): Map<string, Route> {
+export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggestedEmails, logger, liveVersion }: PreviewDeps): Map<string, Route> {
   const version = createHash('sha256').update(CLIENT_FILES.map((f) => f.body).join('\0')).digest('hex').slice(0, 12);
   const routes = new Map<string, Route>();
 
   routes.set('/preview', { methods: ['GET'], handle: (request) => {
-    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version });
+    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version, liveVersion });
     return new Response(request.method === 'HEAD' ? null : page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS } });
   } });
+
+  // What the page polls in development to reload itself after an edit (JSON, never cached).
+  routes.set('/preview/api/version', { methods: ['GET'], handle: () => json({ version: liveVersion ?? null }, 200, { 'cache-control': 'no-store' }) });
 
   for (const file of CLIENT_FILES) {
     routes.set(`/preview/${file.name}`, { methods: ['GET'], handle: (request) => {

@@ -5,12 +5,12 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
-import type { CardDefinition } from '../mapping/define-card.ts';
+import type { Mapper } from '../mapping/mapper.ts';
 import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
 import { listQueryFiles } from './query-files.ts';
-import { checkVariable } from './variables.ts';
+import { checkVariable, nullablePositionAdvice, nullableVariableWarnings, type DeclaredVariables } from './variables.ts';
 
 /** One card, ready to run: nothing about it is parsed or checked per request. */
 export type RegisteredCard = {
@@ -18,8 +18,10 @@ export type RegisteredCard = {
   source: string;
   document: DocumentNode;
   operationName: string;
-  variableNames: string[];
-  definition: CardDefinition<unknown>;
+  /** The variables the query declares (each bound from Plain's request), and which have a default. */
+  variables: DeclaredVariables;
+  /** What lays the card out: its mapper file's, or the automatic layout's. */
+  mapper: Mapper<unknown>;
   /** `mapper`: a mapper in the cards folder lays it out; `automatic`: laid out from the shape of the result. */
   layout: 'mapper' | 'automatic';
 };
@@ -38,11 +40,25 @@ const MAPPER_EXTENSIONS = new Set(['.ts', '.js', '.mjs']);
 
 /**
  * Reads `queriesDir/<key>.graphql` and `cardsDir/<key>.ts`, checks each query against the schema of
- * its source and each mapper's definition, and throws a `RegistryError` listing all problems.
+ * its source and each mapper, and throws a `RegistryError` listing all problems.
  * A query with no mapper is laid out automatically; its layout hints are checked here and stripped
  * from the document that is executed.
  */
-export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesDir: string; cardsDir: string; sources: ReadonlyMap<string, Source> }): Promise<Registry> {
+export async function loadRegistry({
+  queriesDir,
+  cardsDir,
+  sources,
+  problems: found = [],
+  warn = () => {},
+}: {
+  queriesDir: string;
+  cardsDir: string;
+  sources: ReadonlyMap<string, Source>;
+  /** Problems found before loading (the mappers' type errors), reported with the others. */
+  problems?: readonly string[];
+  /** Called with each warning, `file:line: warning: message`: what works but may not do what the author meant. */
+  warn?: (warning: string) => void;
+}): Promise<Registry> {
   const problems: string[] = [];
   const queryFiles = await listQueryFiles(queriesDir, problems);
   const mapperFiles = new Map(
@@ -59,20 +75,22 @@ export async function loadRegistry({ queriesDir, cardsDir, sources }: { queriesD
       problems.push(`${where}:1: the file name must be a Plain card key: [a-zA-Z0-9_-]+, at most 500 characters`);
       continue;
     }
-    const definition = mapperPath ? await importDefinition(mapperPath, problems) : undefined;
-    if (mapperPath && !definition) continue;
-    const mapper = mapperPath && definition ? { definition, where: relative(process.cwd(), mapperPath) } : undefined;
-    const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems);
+    const imported = mapperPath ? await importMapper(mapperPath, problems) : undefined;
+    if (mapperPath && !imported) continue;
+    const mapper = mapperPath && imported ? { mapper: imported, where: relative(process.cwd(), mapperPath) } : undefined;
+    const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems, warn);
     if (card) registry.set(key, card);
   }
   for (const [key, mapperPath] of mapperFiles) {
     problems.push(`${relative(process.cwd(), mapperPath)}:1: mapper without a stored query: expected ${relative(process.cwd(), join(queriesDir, `${key}.graphql`))}`);
   }
+  problems.push(...found);
   if (problems.length > 0) throw new RegistryError(problems);
   return registry;
 }
 
-type Mapper = { definition: CardDefinition<unknown>; where: string };
+/** A mapper file, loaded: its default export and where it is, for messages. */
+type MapperFile = { mapper: Mapper<unknown>; where: string };
 
 function checkQuery(
   key: string,
@@ -80,8 +98,9 @@ function checkQuery(
   where: string,
   sources: ReadonlyMap<string, Source>,
   folder: string,
-  mapper: Mapper | undefined,
+  mapper: MapperFile | undefined,
   problems: string[],
+  warn: (warning: string) => void,
 ): RegisteredCard | undefined {
   let document: DocumentNode;
   try {
@@ -121,14 +140,20 @@ function checkQuery(
     return undefined;
   }
   // Validated as written, hints included; then the hints are read, and stripped from what runs.
-  for (const error of validate(hinted, document)) problems.push(located(where, error, `${hintAdvice(error.message)} (source "${source.name}")`));
+  for (const error of validate(hinted, document)) {
+    problems.push(located(where, error, `${hintAdvice(error.message)}${nullablePositionAdvice(error.message)} (source "${source.name}")`));
+  }
   for (const variable of operation.variableDefinitions ?? []) {
     for (const message of checkVariable(variable, source.schema)) problems.push(`${where}:${variable.loc?.startToken.line ?? line}: ${message}`);
   }
   if (problems.length > before) return undefined;
   const own = ownHints(source.schema);
-  const hintProblems: HintProblem[] = mapper ? hintsIgnoredByMapper(document, own, mapper.where) : [];
-  const definition = mapper?.definition ?? automaticCard(source.schema, document, own, hintProblems);
+  // Hints next to a mapper do nothing but do no harm (they are stripped): a warning, so that moving
+  // from hints to a mapper does not stop the startup.
+  if (mapper) for (const problem of hintsIgnoredByMapper(document, own, mapper.where)) warn(`${where}:${problem.line}: warning: ${problem.message}`);
+  for (const [at, message] of nullableVariableWarnings(hinted, document, operation)) warn(`${where}:${at}: warning: ${message}`);
+  const hintProblems: HintProblem[] = [];
+  const layout = mapper?.mapper ?? automaticCard(source.schema, document, own, hintProblems);
   for (const problem of hintProblems) problems.push(`${where}:${problem.line}: ${problem.message}`);
   const executable = stripHints(document, own);
   for (const error of validate(source.schema, executable)) problems.push(located(where, error, ` (source "${source.name}", hints stripped)`));
@@ -138,8 +163,11 @@ function checkQuery(
     source: source.name,
     document: executable,
     operationName: operation.name.value,
-    variableNames: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
-    definition,
+    variables: {
+      names: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
+      withDefault: new Set((operation.variableDefinitions ?? []).filter((v) => v.defaultValue).map((v) => v.variable.name.value)),
+    },
+    mapper: layout,
     layout: mapper ? 'mapper' : 'automatic',
   };
 }
@@ -187,7 +215,7 @@ function isInside(path: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-async function importDefinition(path: string, problems: string[]): Promise<CardDefinition<unknown> | undefined> {
+async function importMapper(path: string, problems: string[]): Promise<Mapper<unknown> | undefined> {
   const where = relative(process.cwd(), path);
   const target = mapperModule(resolve(path), BUILD);
   if ('problem' in target) {
@@ -205,17 +233,17 @@ async function importDefinition(path: string, problems: string[]): Promise<CardD
     problems.push(`${where}:1: cannot load the mapper: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
-  const definition = module.default as Partial<CardDefinition<unknown>> | undefined;
-  if (typeof definition?.map !== 'function') {
-    problems.push(`${where}:1: expected \`export default defineCard({ timeToLiveSeconds, map })\`, received ${describe(module.default)}`);
+  const mapper = module.default as Partial<Mapper<unknown>> | undefined;
+  if (typeof mapper?.map !== 'function') {
+    problems.push(`${where}:1: expected \`export default defineMapper({ timeToLiveSeconds, map })\`, received ${describe(module.default)}`);
     return undefined;
   }
-  const ttl = definition.timeToLiveSeconds;
+  const ttl = mapper.timeToLiveSeconds;
   if (ttl !== null && !TimeToLiveSeconds.safeParse(ttl).success) {
     problems.push(`${where}:1: timeToLiveSeconds must be null or an integer from 15 to 31536000, received ${JSON.stringify(ttl)}`);
     return undefined;
   }
-  return definition as CardDefinition<unknown>;
+  return mapper as Mapper<unknown>;
 }
 
 function located(where: string, error: unknown, suffix = ''): string {

@@ -78,7 +78,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
           card,
           executor: executorFor(card.source),
           partialDataSchema: partialDataSchemaOf(sources.get(card.source)!),
-          variables: bindVariables(card.variableNames, request, workspaceId),
+          variables: bindVariables(card.variables, request, workspaceId),
           context,
         });
         const first = await Promise.race([running, deadline]);

@@ -1,7 +1,7 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { partialErrors, type PartialError } from './partial-data.ts';
-import type { CardOutput, MapContext } from '../mapping/define-card.ts';
+import type { CardOutput, MapContext } from '../mapping/mapper.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../describe-issues.ts';
 import { loggable } from '../log.ts';
@@ -41,8 +41,8 @@ async function runUntraced({ card, executor, partialDataSchema, variables, conte
       partial = partialDataSchema && partialErrors(partialDataSchema, card.document, result);
       if (!partial) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
     }
-    const output = card.definition.map(result.data ?? null, context);
-    const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
+    const output = card.mapper.map(result.data ?? null, context);
+    const parsed = checkCard(toCard(card.key, output, card.mapper.timeToLiveSeconds));
     if (!parsed.success) {
       // Paths and zod's own words only: safe to log whole.
       const invalid = loggable(new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`));

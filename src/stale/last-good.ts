@@ -57,7 +57,7 @@ export function createLastGood({ store, registry, maxAgeMs, now = Date.now }: La
     const card = registry.get(cardKey);
     if (!card) return undefined;
     let material = `${workspaceId ?? ''}\u0000${cardKey}\u0000${request.customer.id}`;
-    for (const name of card.variableNames) material += `\u0000${BINDINGS[name]?.value(request, workspaceId) ?? ''}`;
+    for (const name of card.variables.names) material += `\u0000${BINDINGS[name]?.value(request, workspaceId) ?? ''}`;
     return material;
   }
 

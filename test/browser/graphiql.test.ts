@@ -51,4 +51,19 @@ describe.skipIf(skipBrowserTests)('GraphiQL in chromium with no internet access'
     expect(browser.blocked).toEqual([]);
     expect(browser.errors).toEqual([]);
   });
+
+  it('opens on a stored card query with ?card=<key>, and with every card as a tab', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${served.url}/graphql?card=plan-details`);
+      const editor = page.locator('.graphiql-query-editor .monaco-editor');
+      await editor.waitFor();
+      await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 10_000 }).toContain('query PlanDetails($customerId: ID!, $email: String!, $externalId: ID)');
+      const tabs = await page.locator('.graphiql-tab').allInnerTexts();
+      expect(tabs.length).toBeGreaterThanOrEqual(7); // the seven demo cards
+      for (const name of ['CustomerDetails', 'LatestInvoice', 'RecentOrders', 'Usage']) expect(tabs.join(' ')).toContain(name);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -244,6 +244,14 @@ describe.skipIf(skipBrowserTests)('the preview of a card using every component i
     expect([line.y - around.y, line.height, around.y + around.height - (line.y + line.height)]).toEqual([px, 1, px]);
   });
 
+  it('keeps a row label\'s words whole beside a long value, which wraps instead', async () => {
+    const labels = card(page, 'long-values').locator('.pc-row-main .pc-text');
+    const [short, long, unbroken] = [await box(labels.nth(0)), await box(labels.nth(1)), await box(labels.nth(2))];
+    expect(long.height).toBe(short.height); // "Description" on one line, not "Descript / ion"
+    expect(long.width).toBe(short.width);
+    expect(unbroken.height).toBe(short.height); // even beside one unbroken 120-character value
+  });
+
   it('renders markdown bold, italic and links in text, links in Plain’s blue and semibold', async () => {
     const first = card(page, 'kitchen-sink').locator('.pc-text').first();
     expect(await first.locator('strong').innerText()).toBe('Alex Johnson');

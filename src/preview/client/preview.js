@@ -49,6 +49,7 @@ results.addEventListener('click', (event) => {
 // keeps the customer, and no server or proxy log ever sees an email.
 restoreFromHash();
 if (location.hash.length > 1) void load();
+followEdits();
 
 /** Reads the form, runs the cards, and replaces the results. */
 async function load() {
@@ -178,4 +179,26 @@ function restoreFromHash() {
     const keys = new Set(params.get('cards').split(','));
     for (const box of form.querySelectorAll('input[name="cardKeys"]')) box.checked = keys.has(box.value);
   }
+}
+
+/**
+ * In development (the page carries the version of the cards it shows), polls the version and reloads
+ * the page when it changed: `npm run dev` restarts cardql on every edit of a query, mapper, schema,
+ * hint or sources file. The form lives in the URL's hash, so the same customer's cards come back.
+ * While cardql restarts, the polls fail: they are simply tried again.
+ */
+function followEdits() {
+  const shown = document.body.dataset.liveVersion;
+  if (!shown) return;
+  const poll = async () => {
+    try {
+      const response = await fetch('/preview/api/version', { cache: 'no-store' });
+      const { version } = await response.json();
+      if (version && version !== shown) return location.reload();
+    } catch {
+      // restarting: try again
+    }
+    setTimeout(poll, 250);
+  };
+  setTimeout(poll, 250);
 }

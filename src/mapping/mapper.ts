@@ -1,4 +1,4 @@
-// What a card file in src/cards/<key>.ts exports: a pure mapper from its query's data to components.
+// What a mapper (src/cards/<key>.ts) exports: a pure function from its query's data to components.
 import type { Component } from '../plain/components.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 
@@ -11,7 +11,7 @@ export type CardOutput =
 /** What a mapper may know about the request besides its query's data. */
 export type MapContext = Pick<CardsRequest, 'customer' | 'thread' | 'tenant'>;
 
-export type CardDefinition<TData = unknown> = {
+export type Mapper<TData = unknown> = {
   /**
    * Seconds Plain may cache this card; `null` keeps the TTL configured in Plain.
    * Must be an integer in [15, 31536000]; a mapper may override it per response.
@@ -22,6 +22,6 @@ export type CardDefinition<TData = unknown> = {
 };
 
 /** Declares a card; the type parameter is the generated result type of its stored query. */
-export function defineCard<TData>(definition: CardDefinition<TData>): CardDefinition<TData> {
-  return definition;
+export function defineMapper<TData>(mapper: Mapper<TData>): Mapper<TData> {
+  return mapper;
 }
