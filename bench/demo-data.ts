@@ -1,9 +1,8 @@
 // The one file of bench/ that imports the project's demo data layer (database, schema, loaders), so
 // that when the data layer moves, only this file follows it.
 import type { GraphQLSchema } from 'graphql';
-import { openDatabase } from '../src/db/database.ts';
-import { createLocalSchema } from '../src/schema/index.ts';
-import { createLoaders } from '../src/schema/loaders.ts';
+import { openDatabase } from '../src/demo/database.ts';
+import { createDemoSchema, demoContext } from '../src/demo/index.ts';
 
 /** Opens (seeding it on first use) the demo database at `path`, runs `read` on it, closes it. */
 export function withDemoDatabase<T>(path: string, read: (all: <R>(sql: string) => R[]) => T): T {
@@ -18,5 +17,5 @@ export function withDemoDatabase<T>(path: string, read: (all: <R>(sql: string) =
 /** The demo schema and a per-request context (fresh DataLoaders) over `path`: what the peer row serves. */
 export async function peerDataLayer(path: string): Promise<{ schema: GraphQLSchema; createContext: () => Record<string, unknown> }> {
   const db = openDatabase({ path });
-  return { schema: createLocalSchema(), createContext: () => ({ loaders: createLoaders(db) }) };
+  return { schema: createDemoSchema(), createContext: demoContext(db) };
 }

@@ -4,7 +4,7 @@
 // Written once per card at start-up by walking the query's selection, so that the 6 demo cards and
 // the 19 bench fixture cards get exactly the fields cardql's answer has; what runs per request is
 // object literals over rows, and a per-request memo so that each table is read once, as DataLoader
-// does. The statements are the loaders' texts (src/schema/loaders.ts) for one key.
+// does. The statements are the loaders' texts (src/demo/loaders.ts) for one key.
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kind, parse, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
@@ -95,7 +95,7 @@ export function prepareStatements(sqlite: BetterSqlite3.Database): Statements {
 /** A card's data function: the query's result for one request, `data` as GraphQL would answer it. */
 export type DataFunction = (data: RequestData) => Record<string, unknown>;
 
-/** Columns per GraphQL field, per type: the resolvers' mapping (src/schema/resolvers.ts), written out. */
+/** Columns per GraphQL field, per type: the resolvers' mapping (src/demo/resolvers.ts), written out. */
 const SCALARS: Record<string, Record<string, string>> = {
   Customer: { id: '$.id', externalId: '$.external_id', plainCustomerId: '$.plain_customer_id', email: '$.email', fullName: '$.full_name', createdAt: '$.created_at' },
   Company: { id: '$.id', name: '$.name', domain: '$.domain', industry: '$.industry', employeeCount: '$.employee_count' },

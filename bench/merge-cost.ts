@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { parse, print, type DocumentNode } from 'graphql';
-import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from '../src/execution/merged-operation.ts';
+import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from '../src/remote/merged-operation.ts';
 const KEYS = ['customer-details', 'plan-details', 'subscription-status', 'usage', 'latest-invoice', 'recent-orders'];
 const docs = KEYS.map((k) => ({ document: parse(readFileSync(`examples/remote-demo/queries/demo/${k}.graphql`, 'utf8')), operationName: '' }));
 for (const d of docs) d.operationName = (d.document.definitions[0] as any).name.value;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 
 type Histogram = { p50: number; p99: number; average: number };
 type Result = { latency: Histogram; requests: Histogram & { total: number }; errors: number; timeouts: number; non2xx: number };

@@ -5,5 +5,5 @@ import { cpSync } from 'node:fs';
 
 // Every file of src/ that is not TypeScript (the preview's client files), at the same place under dist/src/.
 cpSync('src', 'dist/src', { recursive: true, filter: (source) => !source.endsWith('.ts') });
-// src/schema/index.ts reads `../../schema.graphql`: from dist/src/schema/, that is dist/schema.graphql.
+// src/demo/index.ts reads `../../schema.graphql`: from dist/src/demo/, that is dist/schema.graphql.
 cpSync('schema.graphql', 'dist/schema.graphql');

@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { fetchLiveSchema, printPinnedSchema } from '../src/sources/live-schema.ts';
+import { readSourcesDeclaration } from '../src/remote/declaration.ts';
+import { fetchLiveSchema, printPinnedSchema } from '../src/remote/live-schema.ts';
 
 const USAGE = `Usage: npm run schema:pull [-- [<source>...] [--check]]
 
@@ -33,7 +34,10 @@ if (args.values.help) {
 
 let sources;
 try {
-  sources = loadConfig(process.env).config.sources;
+  const { config } = loadConfig(process.env);
+  const declared = readSourcesDeclaration(config.sourcesFile, config.environment.values());
+  if (declared.problems.length > 0) throw new ConfigError(declared.problems);
+  sources = declared.sources;
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -16,14 +16,15 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 import { createDemoUpstream } from '../src/demo-upstream/upstream.ts';
 import { createLocalSource } from '../src/execution/local.ts';
+import { createDemoData, demoContext } from '../src/demo/index.ts';
 import { LOCAL_SOURCE } from '../src/execution/executor.ts';
 import { Readiness } from '../src/health/readiness.ts';
 import { sign } from '../src/http/verify.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
-import { createLocalSchema } from '../src/schema/index.ts';
+import { createDemoSchema } from '../src/demo/index.ts';
 import { startServer } from '../src/server.ts';
 
 /** What an in-process field does while its fault is on: answer after the deadline, or throw. */
@@ -343,7 +344,7 @@ async function serve(): Promise<void> {
   const db = openDatabase({ path: ':memory:', anchor: new Date(process.env.CARDQL_SOAK_ANCHOR!) });
 
   // In-process faults: switches in front of resolvers of the real schema.
-  const schema = createLocalSchema();
+  const schema = createDemoSchema();
   let local: Record<string, Fault> = {};
   for (const coordinate of new Set(PHASES.flatMap((phase) => Object.keys(phase.local ?? {})))) {
     wrapField(schema, coordinate, async (next) => {
@@ -358,7 +359,7 @@ async function serve(): Promise<void> {
   const { queriesDir, cardsDir, sourcesFile } = writeCards(dir, process.env.CARDQL_SOAK_UPSTREAM!);
   const running = await startServer(
     { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CARDQL_QUERIES_DIR: queriesDir, CARDQL_CARDS_DIR: cardsDir, CARDQL_SOURCES: sourcesFile },
-    { db, sources: [createLocalSource({ schema, db })] },
+    { local: createDemoData(db), sources: [createLocalSource({ schema, createContext: demoContext(db) })] },
   );
 
   const cards: Record<string, CardShape> = {};

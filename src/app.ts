@@ -1,12 +1,12 @@
 // The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
-import { LOCAL_SOURCE, type Source } from './execution/executor.ts';
-import { createLocalSource } from './execution/local.ts';
-import { checkDrift } from './sources/drift.ts';
-import { forwardToSource } from './sources/remote-explorer.ts';
-import { createRemoteSources } from './sources/remote-sources.ts';
+import { openDemoData } from './demo/index.ts';
+import { LOCAL_SOURCE, type RequestScope, type Source } from './execution/executor.ts';
+import { buildLocalSchema, createLocalSource, type LocalData } from './execution/local.ts';
+import { checkDrift } from './remote/drift.ts';
+import { forwardToSource } from './remote/explorer.ts';
+import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
@@ -15,11 +15,9 @@ import { errorResponse } from './http/respond.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
-import { createLoaders } from './schema/loaders.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
 import type { Telemetry } from './telemetry.ts';
-import { createLocalSchema } from './schema/index.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness, createSourceLog } from './health/readiness.ts';
@@ -37,39 +35,44 @@ export type App = {
   answerCards: CardsHandler['answer'];
   registry: Registry;
   sources: ReadonlyMap<string, Source>;
-  db: Database;
+  /** The in-process data cards run on unless they name a remote source (src/execution/local.ts). */
+  local: LocalData;
   logger: Logger;
   /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
   metrics: Metrics;
   /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
   beginShutdown(): void;
-  /** Releases the database; in-flight requests should be finished first. */
+  /** Releases the in-process data (its database) when the app opened it; in-flight requests should be finished first. */
   close(): Promise<void>;
 };
 
 export type AppOverrides = {
   logger?: Logger;
-  db?: Database;
+  /** The in-process data instead of the demo on `config.databasePath`; the caller closes it. */
+  local?: LocalData;
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
 };
 
 /**
- * Opens (and on first start seeds) the database, loads and validates every stored card, and wires
+ * Opens the in-process data (by default the demo: its database created and seeded on first start), loads and validates every stored card, and wires
  * the routes. Throws `RegistryError` listing every broken card before anything can be served.
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const db = overrides.db ?? openDatabase({ path: config.databasePath });
-  const schema = createLocalSchema();
-  const sources = new Map<string, Source>([[LOCAL_SOURCE, createLocalSource({ schema, db })]]);
+  // The composition root is the one place that chooses the demo; the engine knows only `LocalData`.
+  const local = overrides.local ?? openDemoData({ path: config.databasePath });
+  const schema = buildLocalSchema(local);
+  const localSource = createLocalSource({ schema, createContext: (scope) => local.createContext(scope), ready: local.ready && ((signal) => local.ready!(signal)) });
+  const sources = new Map<string, Source>([[LOCAL_SOURCE, localSource]]);
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const remoteSources = createRemoteSources(config.sources, { telemetry });
+  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry });
+  for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
@@ -78,7 +81,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   let shuttingDown = false;
   const sourceLog = createSourceLog(logger);
-  const readiness = () => checkReadiness({ db, sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
+  const readiness = () => checkReadiness({ sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
@@ -87,7 +90,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     schema,
     endpoint: '/graphql',
     title: 'cardql: in-process data',
-    context: () => ({ loaders: createLoaders(db) }),
+    context: () => local.createContext(explorerScope()),
     logger,
   });
 
@@ -107,7 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes.set(endpoint, (request) => (adminGate(request), remote.fetch(request)));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
-  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], customers: sources.get(LOCAL_SOURCE), logger });
+  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));
 
   /** Every request counted under its route, or `unmatched`: never the raw path, which a caller controls. */
@@ -138,7 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     answerCards: cards.answer,
     registry,
     sources,
-    db,
+    local,
     logger,
     metrics,
     beginShutdown() {
@@ -146,7 +149,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async close() {
       shuttingDown = true;
-      if (!overrides.db) db.close();
+      if (!overrides.local) await local.close?.();
     },
   };
 }
+
+/** A GraphiQL request's scope: not a Plain request, so no workspace and nothing to abort it. */
+function explorerScope(): RequestScope {
+  return { requestId: randomUUID(), workspaceId: null, signal: NEVER_ABORTED };
+}
+
+const NEVER_ABORTED = new AbortController().signal;

@@ -1,6 +1,6 @@
 // Configuration: read once from the environment by a pure function that reports every problem at once.
 import { z } from 'zod';
-import { loadSourcesDeclaration, type RemoteSourceConfig } from './sources/declaration.ts';
+import { inspect } from 'node:util';
 
 /** Plain gives up after 15 s; a deadline must leave room for the response to travel. */
 const PLAIN_TIMEOUT_MS = 15_000;
@@ -37,8 +37,11 @@ const Env = z.object({
   CARDQL_QUERIES_DIR: z.string().min(1).default('queries'),
   /** Folder of mappers, one `<key>.ts` per card. Default src/cards. */
   CARDQL_CARDS_DIR: z.string().min(1).default('src/cards'),
-  /** JSON file declaring remote GraphQL sources (docs/remote-sources.md). Default none: every card runs in-process. */
-  CARDQL_SOURCES: z.string().optional(),
+  /** JSON file declaring remote GraphQL sources (docs/remote-sources.md), read when the app starts. Default none: every card runs in-process. */
+  CARDQL_SOURCES: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value)),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -56,10 +59,37 @@ export type Config = {
   databasePath: string;
   queriesDir: string;
   cardsDir: string;
-  /** Remote GraphQL sources from `CARDQL_SOURCES`, secrets resolved; empty when none is declared. */
-  sources: RemoteSourceConfig[];
+  /** Path of the remote sources declaration (`CARDQL_SOURCES`); read and checked when the app starts. Undefined: no remote source. */
+  sourcesFile: string | undefined;
+  /** The environment `${NAME}` references in the sources file resolve from; prints as `[redacted]`. */
+  environment: Environment;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 };
+
+/**
+ * The environment `loadConfig` was given, kept for the one later reader (the sources file's `${NAME}`
+ * header references), and printed as `[redacted]` by JSON.stringify, pino and util.inspect: it holds secrets.
+ */
+export class Environment {
+  readonly #values: Readonly<Record<string, string | undefined>>;
+
+  constructor(values: Record<string, string | undefined>) {
+    this.#values = Object.freeze({ ...values });
+  }
+
+  /** The variables, to read by name. */
+  values(): Readonly<Record<string, string | undefined>> {
+    return this.#values;
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
 
 /** Thrown by `loadConfig` with one line per problem, each naming the variable, what was expected and what was received. */
 export class ConfigError extends Error {
@@ -71,19 +101,17 @@ export class ConfigError extends Error {
 
 /**
  * Builds the configuration from an environment (normally `process.env`), reporting every problem at
- * once. Returns warnings that the caller should log loudly, such as running without authentication.
+ * once. Pure: files it names (the sources declaration, pinned schemas) are read when the app starts. Returns warnings that the caller should log loudly, such as running without authentication.
  */
 export function loadConfig(env: Record<string, string | undefined>): { config: Config; warnings: string[] } {
   const parsed = Env.safeParse(env);
-  const declared = loadSourcesDeclaration(env.CARDQL_SOURCES, env);
-  if (!parsed.success || declared.problems.length > 0) {
-    throw new ConfigError([
-      ...(parsed.error?.issues ?? []).map((issue) => {
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
         return `${name}: ${issue.message}, received ${JSON.stringify(env[name])}`;
       }),
-      ...declared.problems,
-    ]);
+    );
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
@@ -92,7 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       'CARDQL_SIGNING_SECRET: expected the signing secret from Plain (Settings → Request signing) when NODE_ENV=production, received nothing; set CARDQL_ALLOW_UNSIGNED=true to run without it',
     ]);
   }
-  const warnings: string[] = [...declared.warnings];
+  const warnings: string[] = [];
   if (!e.CARDQL_SIGNING_SECRET && !e.CARDQL_AUTH_TOKEN) {
     warnings.push('Card requests are NOT authenticated: set CARDQL_SIGNING_SECRET (and/or CARDQL_AUTH_TOKEN) before exposing this service');
   } else if (!e.CARDQL_SIGNING_SECRET) {
@@ -113,7 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       databasePath: e.CARDQL_DATABASE,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,
-      sources: declared.sources,
+      sourcesFile: e.CARDQL_SOURCES,
+      environment: new Environment(env),
       logLevel: e.LOG_LEVEL,
     },
     warnings,

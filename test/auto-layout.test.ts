@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AUTO_LIMITS } from '../src/mapping/auto-layout.ts';
 import { Card } from '../src/plain/cards-response.ts';
 import type { Component } from '../src/plain/components.ts';
-import { createLoaders } from '../src/schema/loaders.ts';
-import { createLocalSchema } from '../src/schema/index.ts';
+import { createLoaders } from '../src/demo/loaders.ts';
+import { createDemoSchema } from '../src/demo/index.ts';
 import { automatic } from './fixtures/auto-layout/automatic.ts';
 import { outline } from './support/outline.ts';
 import { ALEX, seededDatabase } from './support/app.ts';
@@ -21,7 +21,7 @@ function sent(components: Component[] | null): Component[] | null {
 
 const db = seededDatabase();
 afterAll(() => db.close());
-const localSchema = createLocalSchema();
+const localSchema = createDemoSchema();
 const DEMO_QUERIES = readdirSync('queries').filter((f) => f.endsWith('.graphql')).map((f) => f.replace(/\.graphql$/, '')).sort();
 
 /** The automatic card of a demo query (whether or not it has a mapper) for one customer. */

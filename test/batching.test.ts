@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOADER_COUNT } from '../src/schema/loaders.ts';
+import { LOADER_COUNT } from '../src/demo/loaders.ts';
 import { ALEX, cardsBody, createTestApp, DEMO_KEYS, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
 
 const COPIES = 12;
@@ -28,17 +28,18 @@ function cardsWithCopies(): { queriesDir: string; cardsDir: string } {
 }
 
 let app: TestApp;
+const db = seededDatabase();
 beforeAll(async () => {
   const { queriesDir, cardsDir } = cardsWithCopies();
-  app = await createTestApp({ CARDQL_QUERIES_DIR: queriesDir, CARDQL_CARDS_DIR: cardsDir }, { db: seededDatabase() });
+  app = await createTestApp({ CARDQL_QUERIES_DIR: queriesDir, CARDQL_CARDS_DIR: cardsDir }, { db });
 });
 afterAll(() => app.close());
 
 async function statementsFor(keys: string[], customer = ALEX): Promise<number> {
-  const before = app.db.statementCount;
+  const before = db.statementCount;
   const response = await app.fetch(plainRequest(cardsBody(keys, customer)));
   expect(response.status).toBe(200);
-  return app.db.statementCount - before;
+  return db.statementCount - before;
 }
 
 const copies = (n: number) => Array.from({ length: n }, (_, i) => `orders-copy-${i + 1}`);

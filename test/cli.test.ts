@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 

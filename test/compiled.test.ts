@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { buildLayout, mapperModule, type Build } from '../src/registry/registry.ts';
 import { ANCHOR, cardsBody, createTestApp, DEMO_KEYS, plainRequest } from './support/app.ts';

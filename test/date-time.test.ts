@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIsoString } from '../src/schema/date-time.ts';
+import { toIsoString } from '../src/demo/date-time.ts';
 
 /** What the scalar did before its shortcut, and must still answer: parse, then print. */
 function parseAndPrint(value: string): string | Error {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/database.ts';
-import type { CustomerRow, InvoiceRow, OrderRow, SubscriptionRow, UsageRow } from '../src/db/rows.ts';
-import { CUSTOMER_COUNT, DEMO_CUSTOMERS } from '../src/db/seed.ts';
+import { openDatabase, type Database } from '../src/demo/database.ts';
+import type { CustomerRow, InvoiceRow, OrderRow, SubscriptionRow, UsageRow } from '../src/demo/rows.ts';
+import { CUSTOMER_COUNT, DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const HASHED_TABLES = ['companies', 'customers', 'subscriptions', 'invoices', 'line_items', 'usage_metrics', 'orders'];

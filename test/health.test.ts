@@ -1,6 +1,7 @@
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../src/execution/local.ts';
+import { demoContext } from '../src/demo/index.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { checkReadiness, Readiness } from '../src/health/readiness.ts';
 import { createLogger } from '../src/log.ts';
@@ -30,23 +31,24 @@ describe('GET /healthz', () => {
 });
 
 describe('GET /readyz', () => {
-  it('answers 200 and lists its checks when the database answers, cards are loaded and no shutdown began', async () => {
+  it('answers 200 and lists its checks when the in-process data answers, cards are loaded and no shutdown began', async () => {
     const app = await createTestApp({}, { db });
     const { status, body } = await get(app, '/readyz');
     expect(status).toBe(200);
     const readiness = Readiness.parse(body);
     expect(readiness).toMatchObject({ status: 'ready', failing: [] });
-    expect(Object.keys(readiness.checks).sort()).toEqual(['cards', 'database', 'shutdown']);
+    expect(Object.keys(readiness.checks).sort()).toEqual(['cards', 'shutdown', 'source:local']);
     await app.close();
   });
 
-  it('answers 503 naming the database once the database is closed', async () => {
+  it("answers 503 naming the in-process source once the demo's database is closed", async () => {
     const own = seededDatabase();
     const app = await createTestApp({}, { db: own });
     own.close();
     const { status, body } = await get(app, '/readyz');
     expect(status).toBe(503);
-    expect(Readiness.parse(body)).toMatchObject({ status: 'not ready', failing: ['database'], checks: { database: { ok: false, message: 'closed' } } });
+    expect(Readiness.parse(body)).toMatchObject({ status: 'not ready', failing: ['source:local'], checks: { 'source:local': { ok: false, message: 'not reachable (the cause is in the logs)' } } });
+    expect(app.logs()).toContainEqual(expect.objectContaining({ msg: 'source not ready', source: 'local', err: expect.objectContaining({ message: 'the demo database is closed' }) }));
     await app.close();
   });
 
@@ -71,7 +73,7 @@ describe('GET /readyz', () => {
             sourceWithReady('down', async () => {
               throw new Error('connect ECONNREFUSED internal-billing.corp:4001');
             }),
-            createLocalSource({ schema: buildSchema('type Query { ok: Boolean }'), db, name: 'no-check' }),
+            createLocalSource({ schema: buildSchema('type Query { ok: Boolean }'), createContext: demoContext(db), name: 'no-check' }),
           ],
         },
       );
@@ -122,7 +124,7 @@ describe('GET /readyz', () => {
 
 describe('checkReadiness', () => {
   const logger = createLogger('silent');
-  const base = { db, registry: new Map([['usage', {} as never]]), shuttingDown: () => false, logger };
+  const base = { registry: new Map([['usage', {} as never]]), shuttingDown: () => false, logger };
 
   it('fails a source whose check does not answer within the timeout, without waiting longer', async () => {
     const started = performance.now();
@@ -143,15 +145,15 @@ describe('checkReadiness', () => {
   });
 
   it('reports every failing check at once', async () => {
-    const closed = seededDatabase();
-    closed.close();
     const readiness = await checkReadiness({
       ...base,
-      db: closed,
       registry: new Map(),
       shuttingDown: () => true,
-      sources: new Map([['down', sourceWithReady('down', () => Promise.reject(new Error('down')))]]),
+      sources: new Map([
+        ['down', sourceWithReady('down', () => Promise.reject(new Error('down')))],
+        ['also-down', sourceWithReady('also-down', () => Promise.reject(new Error('down too')))],
+      ]),
     });
-    expect(readiness.failing.sort()).toEqual(['cards', 'database', 'shutdown', 'source:down']);
+    expect(readiness.failing.sort()).toEqual(['cards', 'shutdown', 'source:also-down', 'source:down']);
   });
 });

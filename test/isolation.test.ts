@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../src/execution/local.ts';
+import { demoContext } from '../src/demo/index.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
-import { resolvers } from '../src/schema/resolvers.ts';
+import { resolvers } from '../src/demo/resolvers.ts';
 import { cardsBody, createTestApp, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
 
 const DEADLINE_MS = 300;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   const db = seededDatabase();
   app = await createTestApp(
     { CARDQL_QUERIES_DIR: `${FIXTURES}/queries`, CARDQL_CARDS_DIR: `${FIXTURES}/mappers`, CARDQL_DEADLINE_MS: String(DEADLINE_MS) },
-    { db, sources: [createLocalSource({ schema: faultySchema(), db })] },
+    { db, sources: [createLocalSource({ schema: faultySchema(), createContext: demoContext(db) })] },
   );
 });
 afterAll(() => app.close());

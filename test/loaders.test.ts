@@ -1,11 +1,11 @@
 // Per-request loaders and the local schema over them: key order, one statement per batch, Alex's data end to end.
 import { execute, parse, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/database.ts';
-import type { CustomerRow } from '../src/db/rows.ts';
-import { DEMO_CUSTOMERS } from '../src/db/seed.ts';
-import { createLocalSchema } from '../src/schema/index.ts';
-import { createLoaders, LOADER_COUNT, type Loaders } from '../src/schema/loaders.ts';
+import { openDatabase, type Database } from '../src/demo/database.ts';
+import type { CustomerRow } from '../src/demo/rows.ts';
+import { DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
+import { createDemoSchema } from '../src/demo/index.ts';
+import { createLoaders, LOADER_COUNT, type Loaders } from '../src/demo/loaders.ts';
 
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
@@ -119,7 +119,7 @@ const ALEX_QUERY = /* GraphQL */ `
 type Data = Record<string, unknown> | null | undefined;
 
 async function run(query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult & { statements: number }> {
-  const schema = createLocalSchema();
+  const schema = createDemoSchema();
   let result: ExecutionResult = {};
   const statements = await statementsDuring(async () => {
     result = await execute({ schema, document: parse(query), variableValues: variables, contextValue: { loaders: createLoaders(db) } });
@@ -198,6 +198,6 @@ describe('the local schema', () => {
   });
 
   it('has no subscription root: the billing Subscription type is an ordinary object type', () => {
-    expect(createLocalSchema().getSubscriptionType()).toBeUndefined();
+    expect(createDemoSchema().getSubscriptionType()).toBeUndefined();
   });
 });

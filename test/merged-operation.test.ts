@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLError, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from '../src/execution/merged-operation.ts';
+import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from '../src/remote/merged-operation.ts';
 
 const schema = buildSchema('type Query { customer(id: ID!): Customer } type Customer { name: String! email: String! }');
 const card = (text: string) => {

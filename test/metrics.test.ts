@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../src/execution/local.ts';
+import { demoContext } from '../src/demo/index.ts';
 import { createMetrics, OTHER } from '../src/metrics/metrics.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
-import { resolvers } from '../src/schema/resolvers.ts';
+import { resolvers } from '../src/demo/resolvers.ts';
 import type { CardsRequestEvent, Telemetry } from '../src/telemetry.ts';
 import { ALEX, cardsBody, createTestApp, DEMO_KEYS, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
 
@@ -116,7 +117,7 @@ describe('per-card metrics', () => {
     });
     app = await createTestApp(
       { CARDQL_QUERIES_DIR: 'test/fixtures/failing-cards/queries', CARDQL_CARDS_DIR: 'test/fixtures/failing-cards/mappers', CARDQL_DEADLINE_MS: '200' },
-      { db, sources: [createLocalSource({ schema, db })] },
+      { db, sources: [createLocalSource({ schema, createContext: demoContext(db) })] },
     );
   });
   afterAll(() => app.close());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CUSTOMERS } from '../src/db/seed-demo.ts';
+import { DEMO_CUSTOMERS } from '../src/demo/seed/seed-demo.ts';
 import { UNLINKED_CUSTOMER_ID } from '../src/preview/find-customer.ts';
 import { PreviewResponse } from '../src/preview/preview-request.ts';
 import { renderComponents } from '../src/preview/render-components.ts';

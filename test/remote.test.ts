@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import type { UpstreamRequestEvent } from '../src/telemetry.ts';
-import type { Database } from '../src/db/database.ts';
+import type { Database } from '../src/demo/database.ts';
 import { ALEX, cardsBody, createTestApp, DEMO_KEYS, plainRequest, seededDatabase, type CardsBody, type TestApp } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, sourcesFile, startTestUpstream, type TestUpstream } from './support/remote.ts';
 

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase } from '../src/demo/database.ts';
 import { createLocalSource } from '../src/execution/local.ts';
+import { demoContext } from '../src/demo/index.ts';
 import { Readiness } from '../src/health/readiness.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
-import { resolvers } from '../src/schema/resolvers.ts';
+import { resolvers } from '../src/demo/resolvers.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { ANCHOR, cardsBody } from './support/app.ts';
 import { killAll, spawnServer as spawnProcess, type Spawned } from './support/process.ts';
@@ -103,7 +104,7 @@ describe('RunningServer.close()', () => {
       typeDefs: readFileSync('schema.graphql', 'utf8'),
       resolvers: [resolvers, { Customer: { orders: () => new Promise((resolve) => setTimeout(() => resolve([]), 500)) } }],
     });
-    running = await startServer({ ...FIXTURE_CARDS, NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'silent' }, { sources: [createLocalSource({ schema: slowSchema, db })] });
+    running = await startServer({ ...FIXTURE_CARDS, NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: DATABASE, LOG_LEVEL: 'silent' }, { sources: [createLocalSource({ schema: slowSchema, createContext: demoContext(db) })] });
     const inFlight = post(running.url, ['slow']);
     await new Promise((resolve) => setTimeout(resolve, 150));
     const closing = running.close();
@@ -112,7 +113,7 @@ describe('RunningServer.close()', () => {
     expect(Readiness.parse(await ready.json()).failing).toContain('shutdown');
     expect((await inFlight).status).toBe(200);
     await closing;
-    expect(running.app.db.isOpen()).toBe(false);
+    await expect(running.app.local.ready!(new AbortController().signal)).rejects.toThrow('closed');
     db.close();
   });
 

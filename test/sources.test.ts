@@ -5,10 +5,11 @@ import { inspect } from 'node:util';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { Database } from '../src/db/database.ts';
+import type { Database } from '../src/demo/database.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
-import { fetchLiveSchema, printPinnedSchema } from '../src/sources/live-schema.ts';
+import { readSourcesDeclaration, type RemoteSourceConfig } from '../src/remote/declaration.ts';
+import { fetchLiveSchema, printPinnedSchema } from '../src/remote/live-schema.ts';
 import { createTestApp, DEMO_KEYS, seededDatabase } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startTestUpstream, startYogaUpstream } from './support/remote.ts';
 
@@ -19,12 +20,20 @@ beforeAll(() => {
 });
 afterAll(() => db.close());
 
-/** The problems `loadConfig` reports for a sources file holding `text`. */
+/** The declared sources, read as the app's start reads them: the path from `loadConfig`, then the file. */
+function declare(env: Record<string, string | undefined>): { sources: RemoteSourceConfig[]; warnings: string[] } {
+  const { config } = loadConfig(env);
+  const declared = readSourcesDeclaration(config.sourcesFile, config.environment.values());
+  if (declared.problems.length > 0) throw new ConfigError(declared.problems);
+  return declared;
+}
+
+/** The problems reported for a sources file holding `text`. */
 function problemsFor(text: string, env: Record<string, string> = {}): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'cardql-sources-'));
   writeFileSync(join(dir, 'sources.json'), text);
   try {
-    loadConfig({ CARDQL_SOURCES: join(dir, 'sources.json'), ...env });
+    declare({ CARDQL_SOURCES: join(dir, 'sources.json'), ...env });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -36,12 +45,13 @@ const entry = (fields: Record<string, unknown> = {}) => JSON.stringify({ billing
 
 describe('the sources declaration (CARDQL_SOURCES)', () => {
   it('declares no remote source by default: every card runs in-process', () => {
-    expect(loadConfig({}).config.sources).toEqual([]);
+    expect(loadConfig({}).config.sourcesFile).toBeUndefined();
+    expect(declare({}).sources).toEqual([]);
   });
 
   it('reads each source with documented defaults', () => {
-    const { config } = loadConfig({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://billing.internal/graphql' } }) });
-    expect(config.sources).toEqual([
+    const { sources } = declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://billing.internal/graphql' } }) });
+    expect(sources).toEqual([
       {
         name: 'billing',
         url: 'https://billing.internal/graphql',
@@ -57,13 +67,14 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
 
   it('resolves ${NAME} references in header values from the environment, and prints them only as [redacted]', () => {
     const path = sourcesFile({ billing: { url: 'https://billing.internal/graphql', headers: { Authorization: 'Bearer ${BILLING_TOKEN}', 'X-Tenant': 'acme-${REGION}' } } });
-    const { config, warnings } = loadConfig({ CARDQL_SOURCES: path, BILLING_TOKEN: 'tok-8c1d', REGION: 'eu' });
-    const [billing] = config.sources;
+    const { config } = loadConfig({ CARDQL_SOURCES: path, BILLING_TOKEN: 'tok-8c1d', REGION: 'eu' });
+    const { sources, warnings } = declare({ CARDQL_SOURCES: path, BILLING_TOKEN: 'tok-8c1d', REGION: 'eu' });
+    const [billing] = sources;
     expect(billing!.headers.values()).toEqual({ Authorization: 'Bearer tok-8c1d', 'X-Tenant': 'acme-eu' });
-    for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), JSON.stringify(warnings)]) {
+    for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), JSON.stringify(sources), inspect(sources, { depth: 5 }), JSON.stringify(warnings)]) {
       expect(printed).not.toContain('tok-8c1d');
     }
-    expect(JSON.stringify(config)).toContain('"Authorization":"[redacted]"');
+    expect(JSON.stringify(sources)).toContain('"Authorization":"[redacted]"');
   });
 
   it.each([
@@ -86,20 +97,24 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
   });
 
   it('reports a file that does not exist by the variable that names it', () => {
-    expect(() => loadConfig({ CARDQL_SOURCES: 'no/such/sources.json' })).toThrow(/CARDQL_SOURCES: expected a JSON file declaring remote sources, received "no\/such\/sources\.json", which does not exist/);
+    expect(() => declare({ CARDQL_SOURCES: 'no/such/sources.json' })).toThrow(/CARDQL_SOURCES: expected a JSON file declaring remote sources, received "no\/such\/sources\.json", which does not exist/);
   });
 
-  it('reports every problem at once: the environment, the file and its references together', () => {
+  it('reports every problem of the file at once: its fields and its references together', () => {
     const file = sourcesFile({ billing: { url: 'ftp://x', timeoutMs: 1, headers: { Authorization: 'Bearer ${BILLING_TOKEN}' } }, crm: { url: 'https://crm/graphql', headers: { 'X-Key': '${CRM_KEY}' } } });
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', CARDQL_SOURCES: file });
+      declare({ CARDQL_SOURCES: file });
     } catch (e) {
       error = e;
     }
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(5);
-    expect(problems.join('\n')).toMatch(/PORT:[\s\S]*billing\.url[\s\S]*billing\.timeoutMs[\s\S]*BILLING_TOKEN[\s\S]*CRM_KEY/);
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/billing\.url[\s\S]*billing\.timeoutMs[\s\S]*BILLING_TOKEN[\s\S]*CRM_KEY/);
+  });
+
+  it('reads no file while loading the configuration: loadConfig is pure, the app start reads it', () => {
+    expect(loadConfig({ CARDQL_SOURCES: 'no/such/sources.json' }).config.sourcesFile).toBe('no/such/sources.json');
   });
 
   it('never echoes a header value in a problem, even a broken one', () => {
@@ -109,7 +124,7 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
   });
 
   it('warns about a header that looks like a secret written in the file', () => {
-    const { warnings } = loadConfig({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b/graphql', headers: { Authorization: 'Bearer literal-secret' } } }) });
+    const { warnings } = declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b/graphql', headers: { Authorization: 'Bearer literal-secret' } } }) });
     expect(warnings.join('\n')).toMatch(/billing\.headers\.Authorization: this looks like a secret written in the file: reference an environment variable instead, e\.g\. "Bearer \$\{BILLING_TOKEN\}"/);
     expect(warnings.join('\n')).not.toContain('literal-secret');
   });
@@ -168,7 +183,7 @@ describe('pinned schemas', () => {
   it('schemas/demo.graphql is what the demo upstream serves (run npm run schema:pull when this fails)', async () => {
     const upstream = await startTestUpstream({ db });
     try {
-      const [config] = loadConfig({ CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url } }) }).config.sources;
+      const [config] = declare({ CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url } }) }).sources;
       const pinned = readFileSync(DEMO_SCHEMA, 'utf8').split('\n').slice(1).join('\n');
       expect(`${printPinnedSchema(await fetchLiveSchema(config!))}\n`).toBe(pinned);
     } finally {

@@ -1,6 +1,6 @@
 // Latest invoice card: the newest invoice's status, total, due date and first line items.
 import type { LatestInvoiceQuery } from '../generated/graphql.ts';
-import { invoiceStatusColor } from '../mapping/badge-colors.ts';
+import { invoiceStatusColor } from '../demo/badge-colors.ts';
 import { defineCard } from '../mapping/define-card.ts';
 import { formatCount, formatDate, formatMoney, httpUrl, humanizeEnum, pluralize, presence } from '../mapping/format.ts';
 import type { ContainerContent } from '../plain/components.ts';

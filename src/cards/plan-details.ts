@@ -1,6 +1,6 @@
 // Plan details card: the plan the customer pays for, its price per seat, seats and next renewal.
 import type { BillingInterval, PlanDetailsQuery } from '../generated/graphql.ts';
-import { planTierColor } from '../mapping/badge-colors.ts';
+import { planTierColor } from '../demo/badge-colors.ts';
 import { defineCard } from '../mapping/define-card.ts';
 import { formatCount, formatDate, formatMoney, humanizeEnum, presence } from '../mapping/format.ts';
 import { badge, container, divider, field, label, plainText, row, spacer, text, truncate } from '../plain/builders.ts';

@@ -1,6 +1,6 @@
 // Recent orders card: the customer's newest orders, their status, value and shipment tracking.
 import type { RecentOrdersQuery } from '../generated/graphql.ts';
-import { orderStatusColor } from '../mapping/badge-colors.ts';
+import { orderStatusColor } from '../demo/badge-colors.ts';
 import { defineCard } from '../mapping/define-card.ts';
 import { formatDate, formatMoney, httpUrl, humanizeEnum, pluralize, presence } from '../mapping/format.ts';
 import type { Component, ContainerContent } from '../plain/components.ts';

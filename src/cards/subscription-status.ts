@@ -1,6 +1,6 @@
 // Subscription status card: is the subscription in good standing, and when does its period end.
 import type { SubscriptionStatusQuery } from '../generated/graphql.ts';
-import { subscriptionStatusColor } from '../mapping/badge-colors.ts';
+import { subscriptionStatusColor } from '../demo/badge-colors.ts';
 import { defineCard } from '../mapping/define-card.ts';
 import { formatDate, humanizeEnum } from '../mapping/format.ts';
 import { badge, compact, field, spacer, text } from '../plain/builders.ts';

@@ -1,6 +1,6 @@
 // Usage card: each metered feature's use this billing period against the plan's limit.
 import type { UsageQuery } from '../generated/graphql.ts';
-import { usageColor } from '../mapping/badge-colors.ts';
+import { usageColor } from '../demo/badge-colors.ts';
 import { defineCard } from '../mapping/define-card.ts';
 import { formatCount, formatDate, pluralize, presence } from '../mapping/format.ts';
 import type { ContainerContent, LeafComponent } from '../plain/components.ts';

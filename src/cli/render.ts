@@ -71,14 +71,10 @@ Examples:
       const threadId = blankless(values['thread-id'], '--thread-id');
       const tenantId = blankless(values['tenant-id'], '--tenant-id');
       // The identifiers not given are looked up in the in-process data, exactly as the preview does.
-      const [{ findCustomer }, { HttpError }, { LOCAL_SOURCE }] = await Promise.all([
-        import('../preview/find-customer.ts'),
-        import('../http/http-error.ts'),
-        import('../execution/executor.ts'),
-      ]);
+      const [{ findCustomer }, { HttpError }] = await Promise.all([import('../preview/find-customer.ts'), import('../http/http-error.ts')]);
       let customer: CardsRequest['customer'];
       try {
-        ({ customer } = await findCustomer(app.sources.get(LOCAL_SOURCE), given));
+        ({ customer } = await findCustomer(app.local.findCustomer?.bind(app.local), given));
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         io.err(`cardql render: ${error.message} (--email)\n`);

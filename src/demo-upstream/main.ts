@@ -1,6 +1,6 @@
 // `npm run demo:upstream`: the demo schema as a stand-alone GraphQL API on port 4001. The only file here that reads process.env.
 import { z } from 'zod';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase } from '../demo/database.ts';
 import { createLogger } from '../log.ts';
 import { startDemoUpstream } from './upstream.ts';
 

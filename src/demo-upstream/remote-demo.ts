@@ -1,7 +1,7 @@
 // `npm run demo:remote`: the demo upstream on :4001 and cardql on :4000 with the six demo cards running on it, in one process.
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase } from '../demo/database.ts';
 import { createLogger } from '../log.ts';
 import { RegistryError } from '../registry/registry.ts';
 import { startServer } from '../server.ts';

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { timingSafeEqual } from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import type { Database } from '../demo/database.ts';
 import type { Logger } from '../log.ts';
-import { createLocalSchema } from '../schema/index.ts';
-import { createLoaders } from '../schema/loaders.ts';
+import { createDemoSchema } from '../demo/index.ts';
+import { createLoaders } from '../demo/loaders.ts';
 
 export type DemoUpstreamOptions = {
   db: Database;
@@ -24,7 +24,7 @@ export function createDemoUpstream({ db, token, logger }: DemoUpstreamOptions): 
   if (token) plugins.push(requireBearer(token));
   if (logger) plugins.push(logRequests(logger));
   return createYoga({
-    schema: createLocalSchema(),
+    schema: createDemoSchema(),
     context: () => ({ loaders: createLoaders(db) }),
     graphiql: false,
     landingPage: false,

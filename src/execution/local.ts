@@ -1,21 +1,68 @@
-// The in-process source: executes stored queries against the local schema with per-request DataLoaders.
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+// The in-process source: the one extension point for your own schema and data (`LocalData`), and its executor.
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSchema, execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import type { Database } from '../db/database.ts';
-import type { Context } from '../schema/context.ts';
-import { createLoaders } from '../schema/loaders.ts';
-import { LOCAL_SOURCE, type Executor, type Source } from './executor.ts';
+import { LOCAL_SOURCE, type Executor, type RequestScope, type Source } from './executor.ts';
 
-/** Runs one operation of a document with a request's context and variables. */
-type Run = (contextValue: Context, variables: Record<string, unknown>) => Promise<ExecutionResult> | ExecutionResult;
+/** What the preview knows of a customer found in the in-process data. */
+export type KnownCustomer = { email: string; externalId: string | null; plainCustomerId: string | null };
 
 /**
- * A source over an executable schema whose resolvers read `Context`; loaders are made per Plain request.
+ * The in-process data: everything cardql needs to run cards in-process on your own schema and database.
+ * The demo (`src/demo/`) is one implementation; docs/your-own-data.md writes another. The engine never
+ * reads a database itself: it builds the schema once, calls `createContext` once per Plain request, and
+ * calls the optional hooks.
+ */
+// The context type is the implementation's own business: the engine only hands it from `createContext` to the resolvers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LocalData<TContext extends Record<string, unknown> = any> = {
+  /** The schema's SDL (the demo reads schema.graphql). `schema { query: Query }` is honoured as written. */
+  typeDefs: string;
+  /** Resolvers for `typeDefs`, as @graphql-tools/schema takes them; they read only what `createContext` gives. */
+  resolvers: NonNullable<Parameters<typeof makeExecutableSchema<TContext>>[0]['resolvers']>;
+  /**
+   * The context every resolver of one Plain request receives, shared by all its cards: make the request's
+   * DataLoaders here, so that the cards of one request batch together and never share a cache with another.
+   */
+  createContext(scope: RequestScope): TContext;
+  /** Resolves when the data can be read now (e.g. `SELECT 1` answers), rejects otherwise: /readyz's `source:local` check. Absent: always ready. */
+  ready?(signal: AbortSignal): Promise<void>;
+  /**
+   * The preview's customer lookup: the customer with any of the given identifiers (external id first,
+   * then email, then Plain's id), or null. Absent: the preview needs every identifier typed in.
+   */
+  findCustomer?(given: { id?: string; email?: string; externalId?: string }): Promise<KnownCustomer | null>;
+  /** Emails the preview page suggests. Default none. */
+  previewEmails?: readonly string[];
+  /** Releases what the data holds (database connections); called once, after in-flight requests finished. */
+  close?(): Promise<void> | void;
+};
+
+/** The executable schema of `LocalData`: built once at startup. */
+export function buildLocalSchema(local: Pick<LocalData, 'typeDefs' | 'resolvers'>): GraphQLSchema {
+  // graphql-js honours the SDL's `schema { query: Query }`; graphql-tools' own SDL merge would add a type
+  // named `Subscription` back as the root of subscription operations, so it gets a built schema.
+  return makeExecutableSchema({ typeDefs: buildSchema(local.typeDefs), resolvers: local.resolvers as never });
+}
+
+/** Runs one operation of a document with a request's context and variables. */
+type Run = (contextValue: unknown, variables: Record<string, unknown>) => Promise<ExecutionResult> | ExecutionResult;
+
+export type LocalSourceOptions = {
+  schema: GraphQLSchema;
+  /** Called once per Plain request; see `LocalData.createContext`. */
+  createContext(scope: RequestScope): unknown;
+  ready?: Source['ready'] | undefined;
+  name?: string;
+};
+
+/**
+ * A source over an executable schema whose context is made per Plain request.
  * Stored queries are the same documents on every request, so each operation is compiled once (graphql-jit)
  * into a function specialised for its selection: half the CPU of interpreting it with graphql-js
  * `execute` each time (bench/RESULTS.md). An operation graphql-jit cannot compile runs on `execute`.
  */
-export function createLocalSource({ schema, db, name = LOCAL_SOURCE }: { schema: GraphQLSchema; db: Database; name?: string }): Source {
+export function createLocalSource({ schema, createContext, ready, name = LOCAL_SOURCE }: LocalSourceOptions): Source {
   const compiled = new WeakMap<DocumentNode, Map<string, Run>>();
   const runnerFor = (document: DocumentNode, operationName: string): Run => {
     let byOperation = compiled.get(document);
@@ -27,8 +74,9 @@ export function createLocalSource({ schema, db, name = LOCAL_SOURCE }: { schema:
   return {
     name,
     schema,
-    createExecutor() {
-      const contextValue: Context = { loaders: createLoaders(db) };
+    ...(ready && { ready }),
+    createExecutor(scope) {
+      const contextValue = createContext(scope);
       const executor: Executor = async ({ document, operationName, variables }) => {
         try {
           return await runnerFor(document, operationName)(contextValue, variables);

@@ -1,6 +1,5 @@
 // Readiness: whether this instance can answer card requests now. Load balancers and probes ask /readyz.
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
 import type { Source } from '../execution/executor.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -25,7 +24,6 @@ export const Readiness = z.object({
 export type Readiness = z.infer<typeof Readiness>;
 
 export type ReadinessDeps = {
-  db: Database;
   sources: ReadonlyMap<string, Source>;
   registry: Registry;
   /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
@@ -61,12 +59,11 @@ export function createSourceLog(logger: Logger): SourceLog {
 }
 
 /**
- * Runs every check concurrently: not shutting down, the database open and answering, at least one
- * card loaded, and each source that has a `ready` method answering it within the timeout.
+ * Runs every check concurrently: not shutting down, at least one card loaded, and each source that has
+ * a `ready` method (the in-process data's database, remote upstreams) answering it within the timeout.
  * Never throws; a check that throws is a failed check, its cause logged.
  */
 export async function checkReadiness({
-  db,
   sources,
   registry,
   shuttingDown,
@@ -76,7 +73,6 @@ export async function checkReadiness({
 }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
-    ['database', timed(() => checkDatabase(db))],
     ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
   ];
   for (const source of sources.values()) {
@@ -87,12 +83,6 @@ export async function checkReadiness({
   for (const [name, check] of named) checks[name] = await check;
   const failing = Object.keys(checks).filter((name) => !checks[name]!.ok);
   return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks };
-}
-
-function checkDatabase(db: Database): string | undefined {
-  if (!db.isOpen()) return 'closed';
-  const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
-  return rows[0]?.ok === 1 ? undefined : `expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`;
 }
 
 async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {

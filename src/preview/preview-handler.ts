@@ -1,8 +1,7 @@
 // /preview: the page, its files, and the JSON endpoint that runs the real card pipeline for it.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEMO_CUSTOMERS } from '../db/seed-demo.ts';
-import type { Source } from '../execution/executor.ts';
+import type { LocalData } from '../execution/local.ts';
 import { HttpError } from '../http/http-error.ts';
 import { assertJsonContentType, describeIssues } from '../http/parse-cards-request.ts';
 import { readBody } from '../http/read-body.ts';
@@ -21,8 +20,10 @@ export type PreviewDeps = {
   resolve: (request: CardsRequest, scope: { requestId: string }) => Promise<Resolution>;
   /** Keys offered on the page. */
   cardKeys: () => string[];
-  /** Where customers are looked up to fill in the identifiers an author did not type (the in-process source). */
-  customers: Source | undefined;
+  /** Fills in the identifiers an author did not type (the in-process data's hook); absent: nobody is known. */
+  findCustomer: LocalData['findCustomer'];
+  /** Emails the page suggests. */
+  suggestedEmails: readonly string[];
   logger: Logger;
 };
 
@@ -46,13 +47,13 @@ const CLIENT_FILES = [
 ].map((file) => ({ ...file, body: readFileSync(new URL(`./client/${file.name}`, import.meta.url), 'utf8') }));
 
 /** The routes of the preview, for the app's route table; the caller gates them like GraphiQL. */
-export function createPreview({ resolve, cardKeys, customers, logger }: PreviewDeps): Map<string, Route> {
+export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggestedEmails, logger }: PreviewDeps): Map<string, Route> {
   const version = createHash('sha256').update(CLIENT_FILES.map((f) => f.body).join('\0')).digest('hex').slice(0, 12);
   const routes = new Map<string, Route>();
 
   routes.set('/preview', (request) => {
     allow(request, 'GET');
-    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails: Object.values(DEMO_CUSTOMERS).map((c) => c.email), assetVersion: version });
+    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version });
     return new Response(request.method === 'HEAD' ? null : page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS } });
   });
 
@@ -70,7 +71,7 @@ export function createPreview({ resolve, cardKeys, customers, logger }: PreviewD
     allow(request, 'POST');
     assertJsonContentType(request.headers.get('content-type'));
     const preview = parsePreviewRequest(await readBody(request, MAX_PREVIEW_BODY));
-    const { customer, found } = await findCustomer(customers, preview.customer);
+    const { customer, found } = await findCustomer(lookUp, preview.customer);
     const cardsRequest: CardsRequest = {
       cardKeys: preview.cardKeys,
       customer,

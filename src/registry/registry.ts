@@ -9,7 +9,7 @@ import type { CardDefinition } from '../mapping/define-card.ts';
 import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
-import { listQueryFiles } from '../sources/query-files.ts';
+import { listQueryFiles } from './query-files.ts';
 import { checkVariable } from './variables.ts';
 
 /** One card, ready to run: nothing about it is parsed or checked per request. */

@@ -1,7 +1,8 @@
 // Builds apps for tests: the real pipeline on a real in-memory SQLite database, logs captured as JSON.
 import { createApp, type App, type AppOverrides } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { openDatabase, type Database } from '../../src/demo/database.ts';
+import { createDemoData } from '../../src/demo/index.ts';
 import { sign } from '../../src/http/verify.ts';
 import { createLogger } from '../../src/log.ts';
 
@@ -19,12 +20,15 @@ export function seededDatabase(): Database {
 
 export type TestApp = App & { logs: () => Array<Record<string, unknown>>; rawLogs: () => string };
 
+/** `AppOverrides`, plus `db`: the demo on that database (default: a fresh seeded one in memory). */
+export type TestAppOverrides = AppOverrides & { db?: Database };
+
 /** An app on test defaults; `env` is read exactly as the process environment would be. */
-export async function createTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, { db, ...overrides }: TestAppOverrides = {}): Promise<TestApp> {
   const { config } = loadConfig({ NODE_ENV: 'test', ...env });
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
-  const app = await createApp(config, { db: overrides.db ?? seededDatabase(), logger, ...overrides });
+  const app = await createApp(config, { local: createDemoData(db ?? seededDatabase()), logger, ...overrides });
   return Object.assign(app, {
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     rawLogs: () => lines.join(''),

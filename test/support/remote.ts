@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { createYoga } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { createDemoUpstream, startDemoUpstream } from '../../src/demo-upstream/upstream.ts';
-import { createLoaders } from '../../src/schema/loaders.ts';
-import type { Database } from '../../src/db/database.ts';
+import { createLoaders } from '../../src/demo/loaders.ts';
+import type { Database } from '../../src/demo/database.ts';
 import { seededDatabase } from './app.ts';
 
 /** What an upstream saw: one entry per HTTP request, and every TCP connection opened to it. */

@@ -1,7 +1,7 @@
 // GraphiQL for a remote source: validated against its pinned schema, executed by the source itself, so it shows what cards see.
 import { Kind, type DefinitionNode, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { RemoteSource } from '../execution/remote.ts';
+import type { RemoteSource } from './remote-source.ts';
 
 /**
  * A graphql-yoga plugin for the explorer of `source`: introspection is answered from the pinned

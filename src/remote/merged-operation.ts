@@ -1,7 +1,7 @@
 // The cards of one Plain request that run on one source, as ONE operation: merged once per set of cards
 // (then reused: only the variables change per request), and its result split back per card.
 import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
-import type { ExecutionRequest, Executor } from './executor.ts';
+import type { ExecutionRequest, Executor } from '../execution/executor.ts';
 
 /** The merged operation of one set of cards, in their order. `cache` holds what a source derives from it once (printed text, compiled query). */
 export type MergedOperation = {

@@ -1,12 +1,12 @@
 // Resolvers of the in-process schema: map database rows to GraphQL fields, reading only through the request's loaders.
-import type { PlanRow, SubscriptionRow } from '../db/rows.ts';
+import type { PlanRow, SubscriptionRow } from './rows.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Context } from './context.ts';
 import { DateTime } from './date-time.ts';
 
 const MAX_PAGE = 50;
 
-/** Every resolver of schema.graphql. Parents are rows from src/db/rows.ts, as configured in codegen.yml's `mappers`. */
+/** Every resolver of schema.graphql. Parents are rows from src/demo/rows.ts, as configured in codegen.yml's `mappers`. */
 export const resolvers: Resolvers = {
   DateTime,
 

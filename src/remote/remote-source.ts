@@ -1,11 +1,11 @@
 // A remote GraphQL source: the cards of one Plain request that run on it go out as ONE merged operation.
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { RemoteSourceConfig } from '../sources/declaration.ts';
+import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
-import type { Executor, RequestScope, Source } from './executor.ts';
+import type { Executor, RequestScope, Source } from '../execution/executor.ts';
 import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from './merged-operation.ts';
-import { createTransport, type Operation } from './remote-transport.ts';
+import { createTransport, type Operation } from './transport.ts';
 
 export type RemoteSource = Source & {
   config: RemoteSourceConfig;

@@ -10,7 +10,7 @@ import type {
   PlanTier,
   SubscriptionRow,
   UsageRow,
-} from './rows.ts';
+} from '../rows.ts';
 
 /** Every row to insert, keyed by table. */
 export type SeedData = {

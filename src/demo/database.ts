@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { generateSeed } from './seed.ts';
+import { generateSeed } from './seed/seed.ts';
 import { SCHEMA_SQL, TABLE_NAMES } from './tables.ts';
 
 export type DatabaseOptions = {

@@ -1,7 +1,7 @@
 // The schema a remote source serves right now, by introspection: for `npm run schema:pull` and the drift check at startup.
 import { randomUUID } from 'node:crypto';
 import { buildClientSchema, getIntrospectionQuery, parse, printSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { createTransport } from '../execution/remote-transport.ts';
+import { createTransport } from './transport.ts';
 import { noTelemetry } from '../telemetry.ts';
 import type { RemoteSourceConfig } from './declaration.ts';
 

@@ -1,6 +1,6 @@
 // At startup: when a source is reachable, compare its live schema with the pinned one, and warn about stored queries it breaks.
 import { findBreakingChanges, validate } from 'graphql';
-import type { RemoteSource } from '../execution/remote.ts';
+import type { RemoteSource } from './remote-source.ts';
 import type { Logger } from '../log.ts';
 import type { Registry } from '../registry/registry.ts';
 import { fetchLiveSchema } from './live-schema.ts';

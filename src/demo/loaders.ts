@@ -1,7 +1,7 @@
 // Per-request DataLoaders over the demo database: one SQL statement per batch, results in key order.
 import DataLoader from 'dataloader';
-import type { Database } from '../db/database.ts';
-import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from '../db/rows.ts';
+import type { Database } from './database.ts';
+import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from './rows.ts';
 
 export type Loaders = {
   customerById: DataLoader<string, CustomerRow | null>;

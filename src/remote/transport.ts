@@ -2,9 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { RemoteSourceConfig } from '../sources/declaration.ts';
+import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
-import type { RequestScope } from './executor.ts';
+import type { RequestScope } from '../execution/executor.ts';
 import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
 
 export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
@@ -13,7 +13,7 @@ export type Operation = { document: DocumentNode; variables?: Record<string, unk
 export type Transport = (operation: Operation, scope: RequestScope) => Promise<ExecutionResult>;
 
 export type TransportOptions = {
-  config: Pick<RemoteSourceConfig, 'name' | 'url' | 'headers' | 'timeoutMs' | 'forwardWorkspaceId' | 'forwardRequestId'>;
+  config: RemoteSourceConfig;
   telemetry: Pick<Telemetry, 'upstreamRequest'>;
   /** Default: Node's global fetch, whose undici agent keeps connections alive. */
   fetch?: typeof globalThis.fetch;

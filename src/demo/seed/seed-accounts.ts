@@ -1,6 +1,6 @@
 // Generated billing and orders for one seeded customer: a subscription, and the invoices, usage and orders that follow.
 import type { Random } from './random.ts';
-import type { BillingInterval, CustomerRow, OrderStatus, PlanTier, SubscriptionRow, SubscriptionStatus } from './rows.ts';
+import type { BillingInterval, CustomerRow, OrderStatus, PlanTier, SubscriptionRow, SubscriptionStatus } from '../rows.ts';
 import { addDays, addIntervals, planId, trackingUrl, type SeedBuilder } from './seed-builder.ts';
 
 const DAY_MS = 86_400_000;

@@ -49,15 +49,14 @@ export type SourceEntry = z.infer<typeof SourceEntry>;
 export const SourcesFile = z.record(SourceName, SourceEntry, { error: 'expected an object mapping each source name to { "url": …, "headers"?: …, "timeoutMs"?: … }' });
 export type SourcesFile = z.infer<typeof SourcesFile>;
 
-/** A declared remote source, with its secrets resolved from the environment. */
-export type RemoteSourceConfig = {
+/**
+ * A declared remote source: its entry as `SourceEntry` parsed it (defaults applied), named, with its
+ * header secrets resolved from the environment. A new option is one field of `SourceEntry`: it reaches
+ * this type, the parsed value and the "unknown field" message from there.
+ */
+export type RemoteSourceConfig = Omit<SourceEntry, 'headers' | 'schema'> & {
   name: string;
-  url: string;
   headers: SecretHeaders;
-  timeoutMs: number;
-  merge: boolean;
-  forwardWorkspaceId: boolean;
-  forwardRequestId: boolean;
   /** Path of the pinned SDL, relative to the working directory like every other path in cardql. */
   schemaPath: string;
 };
@@ -93,11 +92,12 @@ const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const LOOKS_SECRET = /authorization|token|secret|key|cookie|password/i;
 
 /**
- * Reads the declaration file at `path` (none: no remote sources) and resolves `${NAME}` references
+ * Reads the declaration file at `path` (none: no remote sources; the app's start calls it with
+ * `config.sourcesFile`) and resolves `${NAME}` references
  * from `env`. Never throws: every problem is returned at once, each saying what was expected and
  * what was received, and never a header value (it may be a secret).
  */
-export function loadSourcesDeclaration(path: string | undefined, env: Record<string, string | undefined>): SourcesDeclaration {
+export function readSourcesDeclaration(path: string | undefined, env: Record<string, string | undefined>): SourcesDeclaration {
   if (path === undefined || path === '') return { sources: [], problems: [], warnings: [] };
   let text: string;
   try {
@@ -110,7 +110,7 @@ export function loadSourcesDeclaration(path: string | undefined, env: Record<str
   return parseSourcesDeclaration(text, path, env);
 }
 
-/** The pure part of `loadSourcesDeclaration`: `where` names the file in messages. */
+/** The pure part of `readSourcesDeclaration`: `where` names the file in messages. */
 export function parseSourcesDeclaration(text: string, where: string, env: Record<string, string | undefined>): SourcesDeclaration {
   let json: unknown;
   try {
@@ -132,15 +132,11 @@ export function parseSourcesDeclaration(text: string, where: string, env: Record
   if (!parsed.success) problems.unshift(...parsed.error.issues.map((issue) => `${where}: ${describeIssue(issue, json)}`));
   if (!parsed.success || problems.length > 0) return { sources: [], problems, warnings };
   const sources = Object.entries(parsed.data).map(
-    ([name, entry]): RemoteSourceConfig => ({
+    ([name, { headers: _templates, schema, ...options }]): RemoteSourceConfig => ({
       name,
-      url: entry.url,
+      ...options,
       headers: new SecretHeaders(resolved.get(name) ?? {}),
-      timeoutMs: entry.timeoutMs,
-      merge: entry.merge,
-      forwardWorkspaceId: entry.forwardWorkspaceId,
-      forwardRequestId: entry.forwardRequestId,
-      schemaPath: entry.schema ?? `schemas/${name}.graphql`,
+      schemaPath: schema ?? `schemas/${name}.graphql`,
     }),
   );
   return { sources, problems, warnings };
@@ -187,7 +183,7 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
     return `${at}${inner}, received ${JSON.stringify(path.at(-1))}`;
   }
   if (issue.code === 'unrecognized_keys') {
-    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only url, headers, timeoutMs, merge, forwardWorkspaceId, forwardRequestId, schema`;
+    return `${at}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: expected only ${Object.keys(SourceEntry.shape).join(', ')}`;
   }
   const value = valueAt(json, issue.path);
   const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';

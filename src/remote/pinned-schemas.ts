@@ -1,24 +1,30 @@
-// Builds the declared remote sources, each with its pinned schema: startup needs no source to be up.
+// Builds the declared remote sources at app start, each with its pinned schema: startup needs no source to be up.
 import { readFileSync } from 'node:fs';
 import { buildSchema, validateSchema, type GraphQLSchema } from 'graphql';
-import { ConfigError } from '../config.ts';
-import { createRemoteSource, type RemoteSource } from '../execution/remote.ts';
+import { ConfigError, type Config } from '../config.ts';
+import { createRemoteSource, type RemoteSource } from './remote-source.ts';
 import type { Telemetry } from '../telemetry.ts';
-import type { RemoteSourceConfig } from './declaration.ts';
+import { readSourcesDeclaration, type RemoteSourceConfig } from './declaration.ts';
 
 /**
- * One `RemoteSource` per declaration. Throws a `ConfigError` naming every source whose pinned SDL
- * is missing or invalid, and how to get it.
+ * Reads the sources file (`config.sourcesFile`) and builds one `RemoteSource` per declaration.
+ * Throws a `ConfigError` listing every problem of the file, or else every source whose pinned SDL is
+ * missing or invalid and how to get it. Returns the file's warnings for the caller to log.
  */
-export function createRemoteSources(configs: readonly RemoteSourceConfig[], { telemetry }: { telemetry: Pick<Telemetry, 'upstreamRequest'> }): RemoteSource[] {
+export function createRemoteSources(
+  config: Pick<Config, 'sourcesFile' | 'environment'>,
+  { telemetry }: { telemetry: Pick<Telemetry, 'upstreamRequest'> },
+): { sources: RemoteSource[]; warnings: string[] } {
+  const declared = readSourcesDeclaration(config.sourcesFile, config.environment.values());
+  if (declared.problems.length > 0) throw new ConfigError(declared.problems);
   const problems: string[] = [];
   const sources: RemoteSource[] = [];
-  for (const config of configs) {
-    const schema = readPinnedSchema(config, problems);
-    if (schema) sources.push(createRemoteSource({ config, schema, telemetry }));
+  for (const source of declared.sources) {
+    const schema = readPinnedSchema(source, problems);
+    if (schema) sources.push(createRemoteSource({ config: source, schema, telemetry }));
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return sources;
+  return { sources, warnings: declared.warnings };
 }
 
 /** The SDL at `config.schemaPath`, built and checked; a problem (with the command that fixes it) otherwise. */
