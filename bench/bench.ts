@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     'no-open-loop': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'node-args': { type: 'string' },
+    'server-output': { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -47,6 +48,7 @@ if (flags.help) {
   --no-open-loop       skip the open-loop and 1-connection rows
   --cpu-prof <dir>     write V8 CPU profiles of the cardql servers (local and remote) into <dir>
   --node-args=<args>   node flags for cardql (default: those of \`npm start\`)
+  --server-output <file>  keep the local cardql server's stdout (its logs, and what flags such as --trace-gc-nvp print)
   --quick              a short smoke run
 `);
   process.exit(0);
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
   const cardsReady = async (url: string) => (await post(`${url}/cards`, six[0]!)).status === 200;
   const servers = new Map<System | 'upstream', Child>();
   const launch = async (name: System | 'upstream', script: string, env: Record<string, string>, args: string[], ready: (url: string) => Promise<boolean>) => {
-    const child = await startChild({ name, script, env, port: await freePort(), nodeArgs: args, ready, pin: SERVER_CPU });
+    const stdout = name === 'cardql' ? flags['server-output'] : undefined;
+    const child = await startChild({ name, script, env, port: await freePort(), nodeArgs: args, ready, pin: SERVER_CPU, ...(stdout && { stdout }) });
     children.push(child);
     servers.set(name, child);
     return child;
