@@ -7,11 +7,12 @@ import { buildLocalSchema, createLocalSource, type LocalData } from './execution
 import { checkDrift } from './remote/drift.ts';
 import { forwardToSource } from './remote/explorer.ts';
 import { createRemoteSources } from './remote/pinned-schemas.ts';
-import { createAdminGate } from './http/admin-gate.ts';
+import { createAdminGate, createMetricsGate, type Gate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
 import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
-import { errorResponse } from './http/respond.ts';
+import { checkMethod, errorResponse } from './http/respond.ts';
+import type { Route } from './http/route.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
@@ -85,35 +86,43 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
     resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
-  const adminGate = createAdminGate(config);
+  const adminGate = createAdminGate(config.admin);
+  const metricsGate = createMetricsGate(config.metrics);
+  const { origins } = config.admin;
   const explorer = createExplorer({
     schema,
     endpoint: '/graphql',
     title: 'cardql: in-process data',
     context: () => local.createContext(explorerScope()),
     logger,
+    origins,
   });
 
-  /** Exact paths first; each handler answers or throws an HttpError. */
-  type Route = (request: Request) => Promise<Response> | Response;
+  /** Exact paths only; the router checks the method (one check for every route) and the handler answers or throws an HttpError. */
+  const gated = (gate: Gate, route: Route): Route => ({ methods: route.methods, handle: (request) => (gate(request), route.handle(request)) });
+  const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
   const routes = new Map<string, Route>([
-    ['/cards', cards.fetch],
-    ['/graphql', (request) => (adminGate(request), explorer.fetch(request))],
-    ['/metrics', createMetricsRoute({ metrics, token: config.metricsToken })],
-    ['/healthz', handleHealthz],
-    ['/readyz', createReadyzRoute(readiness)],
+    // The cards handler checks its method itself: it is also served straight on node:http (node-cards.ts).
+    ['/cards', { methods: ANY_METHOD, handle: cards.fetch }],
+    ['/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) })],
+    ['/metrics', gated(metricsGate, { methods: ['GET'], handle: createMetricsRoute({ metrics }) })],
+    ['/healthz', { methods: ['GET'], handle: handleHealthz }],
+    ['/readyz', { methods: ['GET'], handle: createReadyzRoute(readiness) }],
   ]);
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
-    const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)] });
-    routes.set(endpoint, (request) => (adminGate(request), remote.fetch(request)));
+    const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)], origins });
+    routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => remote.fetch(request) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
   const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger });
-  for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, (request) => (adminGate(request), route(request)));
+  for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, gated(adminGate, route));
 
-  /** Every request counted under its route, or `unmatched`: never the raw path, which a caller controls. */
+  /**
+   * Every request answered in JSON when it fails, and counted under its route or `unmatched`: never
+   * the raw path, which a caller controls. Never throws.
+   */
   async function fetch(request: Request): Promise<Response> {
     const started = performance.now();
     const { route, response } = await routeRequest(request);
@@ -122,16 +131,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   async function routeRequest(request: Request): Promise<{ route: string; response: Response }> {
-    const { pathname } = new URL(request.url);
-    const route = routes.get(pathname);
-    const label = route ? pathname : 'unmatched';
+    let label = 'unmatched';
     try {
-      if (route) return { route: label, response: await route(request) };
-      throw new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${pathname}: Plain's card endpoint is POST /cards`);
+      const pathname = pathOf(request.url);
+      const route = routes.get(pathname);
+      if (!route) throw new HttpError(404, 'NOT_FOUND', "No such route: Plain's card endpoint is POST /cards");
+      label = pathname;
+      if (route.methods !== ANY_METHOD) checkMethod(request.method, route.methods);
+      return { route: label, response: await route.handle(request) };
     } catch (error) {
-      if (error instanceof HttpError) return { route: label, response: errorResponse(error) };
-      logger.error({ err: error, path: pathname }, 'unhandled error');
-      return { route: label, response: errorResponse(new HttpError(500, 'INTERNAL', 'Unexpected error')) };
+      const reference = randomUUID();
+      if (!(error instanceof HttpError)) logger.error({ err: error, route: label, reference }, 'unhandled error');
+      return { route: label, response: errorResponse(error, {}, reference) };
     }
   }
 
@@ -152,6 +163,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (!overrides.local) await local.close?.();
     },
   };
+}
+
+/** The `/cards` route's marker: its handler checks the method, as the node:http door needs it to. */
+const ANY_METHOD: readonly string[] = [];
+
+/** The path of a request URL; a URL that does not parse (a garbage target) is a 400, not a crash. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    throw new HttpError(400, 'INVALID_TARGET', 'Expected a request target such as /cards');
+  }
 }
 
 /** A GraphiQL request's scope: not a Plain request, so no workspace and nothing to abort it. */

@@ -12,20 +12,58 @@ const secret = z
 
 const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
+/** A comma-separated list of secrets (rotation: old and new at once); blanks dropped, none is `[]`. */
+const secretList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
+/** `{ "<Plain-Workspace-Id>": "secret" | ["old", "new"] }`: one signing secret (list) per Plain workspace. */
+const WorkspaceSecrets = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected workspace ids matching [A-Za-z0-9_-]{1,100}'),
+  z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((value) => (Array.isArray(value) ? value : [value])),
+);
+
+/** An HTTP header name (RFC 9110 token), compared lower-case. */
+const HeaderName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name such as Authorization or X-Api-Key')
+  .default('authorization')
+  .transform((value) => value.toLowerCase());
+
+/** Browser origins (`https://host[:port]`) allowed to call the admin surfaces cross-origin. */
+const OriginList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'expected origins such as https://admin.example.com, comma-separated, no path')));
+
 const Env = z.object({
   /** `production` turns on the safety checks: signing required, GraphiQL gated. Default `development`. */
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z
+    .union([z.literal(''), z.enum(['development', 'production', 'test'])])
+    .optional()
+    .transform((value) => value || 'development'),
   /** Port to listen on. Default 4000. */
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** Plain's request-signing secret: when set, every card request must carry a valid signature. */
-  CARDQL_SIGNING_SECRET: secret,
-  /** When set, card requests must carry `Authorization: Bearer <token>` (a header configured in Plain). */
-  CARDQL_AUTH_TOKEN: secret,
-  /** In production, GraphiQL requires `Authorization: Bearer <token>`; without it GraphiQL is off. */
+  /**
+   * Plain's request-signing secret: when set, every card request must carry a valid signature. A
+   * comma-separated list accepts any of them (rotation). Default none.
+   */
+  CARDQL_SIGNING_SECRET: secretList,
+  /** JSON `{ "<workspaceId>": "secret" | ["old", "new"] }`: a signing secret per Plain workspace. Default none. */
+  CARDQL_WORKSPACE_SECRETS: z.string().optional(),
+  /** The header Plain is configured to send with CARDQL_AUTH_TOKEN. Default `Authorization` (then `Bearer <token>`). */
+  CARDQL_AUTH_HEADER: HeaderName,
+  /** When set, card requests must carry this value in CARDQL_AUTH_HEADER; a comma-separated list accepts any. Default none. */
+  CARDQL_AUTH_TOKEN: secretList,
+  /** Token for GraphiQL and the preview (bearer, or a browser login's password). Default none: open on loopback outside production, else off. */
   CARDQL_ADMIN_TOKEN: secret,
-  /** When set, GET /metrics requires `Authorization: Bearer <token>`; without it /metrics is open (it holds no customer data). */
+  /** Origins allowed to call the admin surfaces from a browser page on another origin. Default none. */
+  CARDQL_ADMIN_ORIGINS: OriginList,
+  /** Bearer token for GET /metrics. Default none: open on loopback, else off. */
   CARDQL_METRICS_TOKEN: secret,
   /** Allows starting in production without a signing secret. Default false. */
   CARDQL_ALLOW_UNSIGNED: flag,
@@ -46,15 +84,35 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/**
+ * Who may reach a surface: `loopback` (no token, only clients on this machine: the server listens on
+ * loopback), `token` (a configured token), `off` (answers 404). See docs/security.md.
+ */
+export type Exposure = 'loopback' | 'token' | 'off';
+
+/** How card requests are authenticated (docs/security.md). */
+export type CardsAuth = {
+  /** Any of these may sign a request (`CARDQL_SIGNING_SECRET`, comma-separated: rotation). Empty: not signature-checked, unless per workspace. */
+  signingSecrets: string[];
+  /** Per `Plain-Workspace-Id`, its secrets (`CARDQL_WORKSPACE_SECRETS`). Non-empty: any other workspace gets 401 UNKNOWN_WORKSPACE. */
+  workspaceSecrets: ReadonlyMap<string, string[]>;
+  /** The header carrying the token, lower-case (`CARDQL_AUTH_HEADER`, default `authorization`). */
+  authHeader: string;
+  /** Accepted values of that header (`CARDQL_AUTH_TOKEN`, comma-separated); for Authorization, `Bearer <token>`. Empty: no token required. */
+  authTokens: string[];
+};
+
 export type Config = {
   production: boolean;
   port: number;
   host: string;
-  signingSecret: string | undefined;
-  authToken: string | undefined;
-  adminToken: string | undefined;
-  /** Bearer token for scraping /metrics; undefined leaves /metrics open. */
-  metricsToken: string | undefined;
+  /** Whether `host` is a loopback interface: only this machine can connect. */
+  loopback: boolean;
+  cardsAuth: CardsAuth;
+  /** GraphiQL (in-process and per source), its files, and the preview. */
+  admin: { exposure: Exposure; token: string | undefined; origins: string[] };
+  /** GET /metrics. */
+  metrics: { exposure: Exposure; token: string | undefined };
   deadlineMs: number;
   databasePath: string;
   queriesDir: string;
@@ -105,38 +163,48 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Record<string, string | undefined>): { config: Config; warnings: string[] } {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const workspaces = parseWorkspaceSecrets(env.CARDQL_WORKSPACE_SECRETS);
+  if (!parsed.success || workspaces.problems.length > 0) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}: ${issue.message}, received ${JSON.stringify(env[name])}`;
+        const received = /SECRET|TOKEN/.test(name) ? `${env[name]?.length ?? 0} characters` : JSON.stringify(env[name]);
+        return `${name}: ${issue.message}, received ${received}`;
       }),
-    );
+      ...workspaces.problems,
+    ]);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.CARDQL_SIGNING_SECRET && !e.CARDQL_ALLOW_UNSIGNED) {
-    throw new ConfigError([
-      'CARDQL_SIGNING_SECRET: expected the signing secret from Plain (Settings → Request signing) when NODE_ENV=production, received nothing; set CARDQL_ALLOW_UNSIGNED=true to run without it',
-    ]);
+  const problems: string[] = [];
+  if (workspaces.secrets.size > 0 && e.CARDQL_SIGNING_SECRET.length > 0) {
+    problems.push('CARDQL_WORKSPACE_SECRETS: expected either it or CARDQL_SIGNING_SECRET, received both; list every workspace with its secret in CARDQL_WORKSPACE_SECRETS');
   }
+  const signed = e.CARDQL_SIGNING_SECRET.length > 0 || workspaces.secrets.size > 0;
+  if (production && !signed && !e.CARDQL_ALLOW_UNSIGNED) {
+    problems.push(
+      'CARDQL_SIGNING_SECRET: expected the signing secret from Plain (Settings → Request signing) when NODE_ENV=production, received nothing; set CARDQL_ALLOW_UNSIGNED=true to run without it',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const warnings: string[] = [];
-  if (!e.CARDQL_SIGNING_SECRET && !e.CARDQL_AUTH_TOKEN) {
+  if (!signed && e.CARDQL_AUTH_TOKEN.length === 0) {
     warnings.push('Card requests are NOT authenticated: set CARDQL_SIGNING_SECRET (and/or CARDQL_AUTH_TOKEN) before exposing this service');
-  } else if (!e.CARDQL_SIGNING_SECRET) {
+  } else if (!signed) {
     warnings.push('Card requests are not signature-checked: set CARDQL_SIGNING_SECRET');
   }
-  if (production && !e.CARDQL_ADMIN_TOKEN) warnings.push('GraphiQL is off: set CARDQL_ADMIN_TOKEN to enable it in production');
-  if (!production) warnings.push('GraphiQL at /graphql is open to anyone who can reach this port (NODE_ENV is not production)');
+  const loopback = isLoopbackHost(e.HOST);
+  const exposure = (token: string | undefined, openOnLoopback: boolean): Exposure => (token ? 'token' : openOnLoopback ? 'loopback' : 'off');
   return {
     config: {
       production,
       port: e.PORT,
       host: e.HOST,
-      signingSecret: e.CARDQL_SIGNING_SECRET,
-      authToken: e.CARDQL_AUTH_TOKEN,
-      adminToken: e.CARDQL_ADMIN_TOKEN,
-      metricsToken: e.CARDQL_METRICS_TOKEN,
+      loopback,
+      cardsAuth: { signingSecrets: e.CARDQL_SIGNING_SECRET, workspaceSecrets: workspaces.secrets, authHeader: e.CARDQL_AUTH_HEADER, authTokens: e.CARDQL_AUTH_TOKEN },
+      // Production on loopback is usually behind a reverse proxy on the same machine: a token, always.
+      admin: { exposure: exposure(e.CARDQL_ADMIN_TOKEN, loopback && !production), token: e.CARDQL_ADMIN_TOKEN, origins: e.CARDQL_ADMIN_ORIGINS },
+      metrics: { exposure: exposure(e.CARDQL_METRICS_TOKEN, loopback), token: e.CARDQL_METRICS_TOKEN },
       deadlineMs: e.CARDQL_DEADLINE_MS,
       databasePath: e.CARDQL_DATABASE,
       queriesDir: e.CARDQL_QUERIES_DIR,
@@ -147,4 +215,56 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     },
     warnings,
   };
+}
+
+/**
+ * What is exposed to whom, for the startup line: the card endpoint's authentication, and who may
+ * reach the admin surfaces and /metrics. Counts of secrets only, never a secret.
+ */
+export function describeExposure({ cardsAuth, admin, metrics }: Pick<Config, 'cardsAuth' | 'admin' | 'metrics'>): Record<string, string> {
+  const who = (exposure: Exposure, variable: string) =>
+    exposure === 'loopback' ? 'open to this machine only (loopback, no token)' : exposure === 'token' ? `anyone with ${variable}` : `off (404): set ${variable} to enable`;
+  const signing =
+    cardsAuth.workspaceSecrets.size > 0
+      ? `signature required, per workspace (${cardsAuth.workspaceSecrets.size} workspaces)`
+      : cardsAuth.signingSecrets.length > 0
+        ? `signature required (${cardsAuth.signingSecrets.length} secret${cardsAuth.signingSecrets.length > 1 ? 's' : ''} accepted)`
+        : 'NOT signature-checked';
+  const token = cardsAuth.authTokens.length > 0 ? `, ${cardsAuth.authHeader} token required` : '';
+  return {
+    '/cards': `${signing}${token}`,
+    'graphiql, /graphql/<source>, /preview': who(admin.exposure, 'CARDQL_ADMIN_TOKEN') + (admin.origins.length ? `; cross-origin: ${admin.origins.join(', ')}` : '; same-origin only'),
+    '/metrics': who(metrics.exposure, 'CARDQL_METRICS_TOKEN'),
+    '/healthz, /readyz': 'open',
+  };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: interfaces no other machine can connect to. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function parseWorkspaceSecrets(value: string | undefined): { secrets: Map<string, string[]>; problems: string[] } {
+  if (value === undefined || value.trim() === '') return { secrets: new Map(), problems: [] };
+  const expected = 'expected JSON such as {"w_01ABC": "secret"} or {"w_01ABC": ["old-secret", "new-secret"]}';
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    // Never echo the value: it holds secrets.
+    return { secrets: new Map(), problems: [`CARDQL_WORKSPACE_SECRETS: ${expected}, received ${value.length} characters that are not JSON`] };
+  }
+  const parsed = WorkspaceSecrets.safeParse(json);
+  if (!parsed.success) {
+    return {
+      secrets: new Map(),
+      problems: parsed.error.issues.map((issue) => {
+        const message = issue.code === 'invalid_key' ? 'expected workspace ids matching [A-Za-z0-9_-]{1,100}' : issue.message;
+        return `CARDQL_WORKSPACE_SECRETS${issue.path.length ? `.${issue.path.map(String).join('.')}` : ''}: ${message}; ${expected}`;
+      }),
+    };
+  }
+  if (Object.keys(parsed.data).length === 0) return { secrets: new Map(), problems: [`CARDQL_WORKSPACE_SECRETS: ${expected}, received an empty object`] };
+  return { secrets: new Map(Object.entries(parsed.data)), problems: [] };
 }

@@ -6,9 +6,9 @@ import type { Duplex } from 'node:stream';
 import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App, type AppOverrides } from './app.ts';
 import { createNodeCardsRoute, isCardsPath } from './http/node-cards.ts';
-import { loadConfig } from './config.ts';
+import { answerClientError, answerConnect, answerExpectation, checkTarget, refuse } from './http/node-edge.ts';
+import { describeExposure, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import type { Metrics } from './metrics/metrics.ts';
 
 export type RunningServer = {
   app: App;
@@ -28,15 +28,17 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export type ServerOverrides = Omit<AppOverrides, 'logger'> & {
   /** Time a client has to send a whole request before it gets 408. Default 15 s; shorter in tests. */
   requestTimeoutMs?: number;
+  /** Where log lines go; default standard output (tests capture them). */
+  logDestination?: Parameters<typeof createLogger>[1];
 };
 
 /**
  * Loads the config from `env`, builds the app and listens. Throws ConfigError or RegistryError
  * before listening. `overrides` replace parts of the app (tests, the soak script).
  */
-export async function startServer(env: Record<string, string | undefined>, { requestTimeoutMs = REQUEST_TIMEOUT_MS, ...overrides }: ServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined>, { requestTimeoutMs = REQUEST_TIMEOUT_MS, logDestination, ...overrides }: ServerOverrides = {}): Promise<RunningServer> {
   const { config, warnings } = loadConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination);
   for (const warning of warnings) logger.warn(warning);
   const app = await createApp(config, { ...overrides, logger });
   app.metrics.collectProcessMetrics();
@@ -47,7 +49,8 @@ export async function startServer(env: Record<string, string | undefined>, { req
   let closing: Promise<void> | undefined;
   // Node reads these once, at construction (setting `server.requestTimeout` later has no effect); the
   // check runs every second, so a stalled request is cut within a second of its timeout.
-  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (request, response) => {
+  // requireHostHeader: false, so that a request without Host gets cardql's JSON 400, not Node's empty one.
+  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000, requireHostHeader: false }, (request, response) => {
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
@@ -55,14 +58,23 @@ export async function startServer(env: Record<string, string | undefined>, { req
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
     if (closing) response.setHeader('connection', 'close');
+    const refused = checkTarget(request);
+    if (refused) return refuse(request, response, refused, record, logger);
     void (isCardsPath(request.url) ? serveCards(request, response) : handle(request, response));
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, app.metrics));
+  const record = app.metrics.httpRequest;
+  server.on('checkContinue', (request, response) => {
+    response.writeContinue();
+    server.emit('request', request, response);
+  });
+  server.on('checkExpectation', (request, response) => answerExpectation(request, response, record, logger));
+  server.on('connect', (_request, socket: Duplex) => answerConnect(socket as Socket, record, logger));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, record, logger));
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
-  logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql` }, 'cardql listening');
+  logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql`, exposed: describeExposure(config) }, 'cardql listening');
   return {
     app,
     server,
@@ -94,31 +106,6 @@ export async function startServer(env: Record<string, string | undefined>, { req
     await app.close();
     logger.info({ finished: pending }, 'shutdown complete');
   }
-}
-
-/**
- * Answers what node:http cannot parse (bad request line, conflicting Content-Length, oversized
- * headers) with the same JSON error shape as the app, instead of Node's bare status line.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket, metrics: Metrics): void {
-  // Only on a connection that has not started another response; otherwise there is nobody to answer.
-  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout']
-        : [400, 'Bad Request'];
-  const body = JSON.stringify({
-    error: { code: 'MALFORMED_HTTP', message: `Expected an HTTP/1.1 request, received one the HTTP parser rejects (${error.code ?? error.message})` },
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-  metrics.httpRequest('unparsed', status, 0);
 }
 
 /**

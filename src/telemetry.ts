@@ -5,7 +5,8 @@ export type CardsRequestEvent = {
   /** HTTP status sent to Plain. */
   status: number;
   durationMs: number;
-  cards: Array<{ key: string; outcome: CardOutcome; durationMs: number }>;
+  /** `unknown`: a requested key with no stored query, answered with a notice card. */
+  cards: Array<{ key: string; outcome: CardOutcome | 'unknown'; durationMs: number }>;
 };
 
 export type UpstreamRequestEvent = {

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 describe('loadConfig', () => {
   it('runs with no environment at all, on documented defaults, and says loudly that requests are unauthenticated', () => {
     const { config, warnings } = loadConfig({});
-    expect(config).toMatchObject({ production: false, port: 4000, host: '127.0.0.1', deadlineMs: 10_000, signingSecret: undefined });
+    expect(config).toMatchObject({ production: false, port: 4000, host: '127.0.0.1', deadlineMs: 10_000, cardsAuth: { signingSecrets: [], authTokens: [] } });
     expect(warnings.join('\n')).toMatch(/NOT authenticated/);
   });
 

@@ -17,10 +17,11 @@ const ErrorBody = z.object({ error: z.object({ code: z.string().regex(/^[A-Z_]+$
 
 let running: RunningServer;
 let port: number;
+const lines: string[] = [];
 beforeAll(async () => {
   running = await startServer(
-    { NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: ':memory:', CARDQL_SIGNING_SECRET: SECRET, LOG_LEVEL: 'silent' },
-    { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    { NODE_ENV: 'test', PORT: '0', CARDQL_DATABASE: ':memory:', CARDQL_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info' },
+    { requestTimeoutMs: REQUEST_TIMEOUT_MS, logDestination: { write: (line: string) => void lines.push(line) } },
   );
   port = Number(new URL(running.url).port);
 });
@@ -110,6 +111,58 @@ describe('over real HTTP, what the HTTP parser rejects', () => {
     expect(await cardsCount('500')).toBe(0);
     expect((await rawExchange(cardsRequest(validBody))) as { status: number }).toMatchObject({ status: 200 });
   });
+});
+
+describe('over real HTTP, what node:http hands over before any route', () => {
+  const signed = (target: string, host = 'Host: 127.0.0.1\r\n') =>
+    `POST ${target} HTTP/1.1\r\n${host}Content-Type: application/json\r\nPlain-Request-Signature: ${sign(validBody, SECRET)}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(validBody)}\r\n\r\n${validBody}`;
+  const get = (target: string, headers = 'Host: 127.0.0.1\r\n', method = 'GET') => `${method} ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`;
+
+  it('routes an absolute-form target (which HTTP/1.1 servers must accept) like its path: the reported 500', async () => {
+    const answer = (await rawExchange(signed('http://x/cards'))) as { status: number; body: string };
+    expect(answer.status).toBe(200);
+    expect(CardsResponse.parse(JSON.parse(answer.body)).cards.map((c) => c.key)).toEqual(['usage']);
+    const healthz = (await rawExchange(get('http://cardql.example/healthz?probe=1'))) as { status: number; body: string };
+    expect(healthz.status).toBe(200);
+  });
+
+  it.each<[string, string, number, string]>([
+    ['OPTIONS * (the reported 500)', get('*', 'Host: 127.0.0.1\r\n', 'OPTIONS'), 400, 'INVALID_TARGET'],
+    ['* as the target of a GET', get('*'), 400, 'INVALID_TARGET'],
+    ['an absolute-form target that is not a URL', get('http://[/cards'), 400, 'INVALID_TARGET'],
+    ['no Host header (node:http answers an empty 400 itself)', get('/healthz', ''), 400, 'MISSING_HOST'],
+    ['a Host header that is not a host', get('/healthz', 'Host: [\r\n'), 400, 'INVALID_HOST'],
+    ['an Expect other than 100-continue (node:http answers an empty 417 itself)', get('/healthz', 'Host: x\r\nExpect: the-unexpected\r\n'), 417, 'EXPECTATION_FAILED'],
+    ['CONNECT (node:http closes the connection without a word)', 'CONNECT cardql.example:443 HTTP/1.1\r\nHost: cardql.example:443\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
+    ['TRACE on /cards', get('/cards', 'Host: x\r\n', 'TRACE'), 405, 'METHOD_NOT_ALLOWED'],
+    ['an HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 400, 'MALFORMED_HTTP'],
+  ])('answers %s with a 4xx and the JSON error body, counted and logged', async (_what, bytes, expected, code) => {
+    const before = await unparsedCount(expected);
+    const answer = await rawExchange(bytes);
+    expect(answer).not.toBe('no answer');
+    const { status, body } = answer as { status: number; body: string };
+    expect(status).toBe(expected);
+    expect(ErrorBody.parse(JSON.parse(body)).error.code).toBe(code);
+    if (code !== 'METHOD_NOT_ALLOWED' || bytes.startsWith('CONNECT')) expect(await unparsedCount(expected)).toBe(before + 1);
+    expect(lines.some((line) => line.includes(`"code":"${code}"`))).toBe(true);
+  });
+
+  it('answers Expect: 100-continue with 100, then the answer', async () => {
+    const bytes = signed('/cards').replace('Connection: close\r\n', 'Connection: close\r\nExpect: 100-continue\r\n');
+    const answer = (await rawExchange(bytes)) as { status: number; body: string };
+    expect(answer.status).toBe(100);
+    expect(answer.body).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('answers an HTTP/1.0 request without Host (old health checkers) normally', async () => {
+    expect(await rawExchange('GET /healthz HTTP/1.0\r\n\r\n')).toMatchObject({ status: 200 });
+  });
+
+  /** The count of answers given before routing with `status`, in /metrics. */
+  async function unparsedCount(status: number): Promise<number> {
+    const text = await (await fetch(`${running.url}/metrics`)).text();
+    return Number(new RegExp(`^cardql_http_requests_total\\{route="unparsed",status="${status}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  }
 });
 
 describe('over real HTTP, any body and headers', () => {

@@ -108,13 +108,15 @@ describe('a failing card in the preview', () => {
   });
   afterAll(() => app.close());
 
-  it('shows the error card Plain would get, its reference, and the cause, which is logged under that reference', async () => {
+  it('shows the error card Plain would get, its reference, and the cause (to the admin only), and logs where it failed under that reference, not what it said', async () => {
     const body = await preview(app, { customer: { email: ALEX.email }, cardKeys: ['healthy', 'mapper-throws'] });
     const [healthy, failed] = body.cards;
     expect(healthy).toMatchObject({ outcome: 'ok', error: null, reference: null });
     expect(failed).toMatchObject({ key: 'mapper-throws', outcome: 'error', timeToLiveSeconds: 15, error: 'internal detail: password=hunter2' });
     expect(failed!.html).toContain(`Reference: ${failed!.reference}`);
-    expect(app.logs().find((l) => l.msg === 'preview card failed' && l.reference === failed!.reference)).toMatchObject({ key: 'mapper-throws', err: { message: 'internal detail: password=hunter2' } });
+    const line = app.logs().find((l) => l.msg === 'preview card failed' && l.reference === failed!.reference);
+    expect(line).toMatchObject({ key: 'mapper-throws', err: { type: 'Error', stack: expect.arrayContaining([expect.stringContaining('mapper-throws.ts')]) } });
+    expect(app.rawLogs()).not.toContain('hunter2');
   });
 });
 

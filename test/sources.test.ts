@@ -205,7 +205,7 @@ describe('pinned schemas', () => {
     const app = await createTestApp({ CARDQL_SOURCES: sourcesFile({ demo: { url: await refusedUrl(), schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir }, { db });
     try {
       expect([...app.registry.values()].every((card) => card.source === 'demo')).toBe(true);
-      expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source not reachable at startup'))).toMatchObject({ level: 40, source: 'demo', reason: expect.stringMatching(/ECONNREFUSED/) });
+      expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source not reachable at startup'))).toMatchObject({ level: 40, source: 'demo', err: { errors: [{ message: expect.stringMatching(/ECONNREFUSED/) }] } });
     } finally {
       await app.close();
     }

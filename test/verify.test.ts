@@ -27,6 +27,17 @@ describe('Plain request signatures', () => {
   });
 });
 
+describe('several signing secrets (rotation)', () => {
+  it.each([['the first', 'old'], ['the last', 'new']])('accept a signature made with %s secret of the list', (_which, secret) => {
+    expect(() => verifySignature(bytes('hello-world'), sign('hello-world', secret), ['old', 'new'])).not.toThrow();
+  });
+
+  it('reject a signature made with none of them, and accept none when the list is empty', () => {
+    expect(() => verifySignature(bytes('hello-world'), sign('hello-world', 'other'), ['old', 'new'])).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => verifySignature(bytes('hello-world'), sign('hello-world', 'old'), [])).toThrow(expect.objectContaining({ status: 401 }));
+  });
+});
+
 describe('bearer tokens', () => {
   it('accept the configured token', () => {
     expect(() => verifyBearer('Bearer s3cret', 's3cret')).not.toThrow();

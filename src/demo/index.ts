@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { buildLocalSchema, type KnownCustomer, type LocalData } from '../execution/local.ts';
+import { loggable } from '../log.ts';
 import type { Context } from './context.ts';
 import { openDatabase, type Database } from './database.ts';
 import { createLoaders } from './loaders.ts';
@@ -37,7 +38,7 @@ export function createDemoData(db: Database, { ownsDatabase = false }: DemoDataO
     resolvers,
     createContext: demoContext(db),
     async ready() {
-      if (!db.isOpen()) throw new Error('the demo database is closed');
+      if (!db.isOpen()) throw loggable(new Error('the demo database is closed'));
       const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
       if (rows[0]?.ok !== 1) throw new Error(`expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`);
     },

@@ -3,18 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { CardsResponse } from '../plain/cards-response.ts';
-import { isFailure, type CardResult } from '../resolve/card-result.ts';
+import { isFailure, unknownCard, type CardResult } from '../resolve/card-result.ts';
 import type { Resolution } from '../resolve/resolve-cards.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { HttpError } from './http-error.ts';
 import { assertJsonContentType, parseCardsRequest } from './parse-cards-request.ts';
 import { readBody } from './read-body.ts';
-import { errorReply, jsonReply, toResponse, type Reply } from './respond.ts';
-import { verifyBearer, verifySignature } from './verify.ts';
+import { checkMethod, errorReply, jsonReply, toResponse, type Reply } from './respond.ts';
+import { secretsFor, verifySignature, verifyToken } from './verify.ts';
 
 export type CardsHandlerDeps = {
-  config: Pick<Config, 'signingSecret' | 'authToken'>;
+  config: Pick<Config, 'cardsAuth'>;
   /** Runs the cards of one parsed request: the pipeline shared with the preview and the CLI. */
   resolve: (request: CardsRequest, scope: { requestId: string; workspaceId: string | null }) => Promise<Resolution>;
   logger: Logger;
@@ -45,20 +45,26 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
     const log = logger.child({ requestId, workspaceId });
     const headers = { 'x-request-id': requestId };
     try {
-      if (request.method !== 'POST') {
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected POST, received ${request.method}`, { allow: 'POST' });
-      }
-      if (config.authToken) verifyBearer(request.header('authorization'), config.authToken);
+      checkMethod(request.method, ['POST']);
+      const { cardsAuth } = config;
+      if (cardsAuth.authTokens.length > 0) verifyToken(cardsAuth, request.header);
+      // Before the body is read: an unknown workspace is refused without reading it.
+      const secrets = secretsFor(cardsAuth, workspaceId);
       assertJsonContentType(request.header('content-type'));
       const body = await request.readBody();
-      if (config.signingSecret) verifySignature(body, request.header('plain-request-signature'), config.signingSecret);
+      if (secrets.length > 0) verifySignature(body, request.header('plain-request-signature'), secrets);
       const cardsRequest = parseCardsRequest(body);
 
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
+        // `err` goes through the logger's serializer: class, code, GraphQL paths; never data or messages.
         if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
       }
-      const summary = { keys: cardsRequest.cardKeys, unknownKeys, cards: results.map(outcomeOf) };
+      const summary = {
+        keys: cardsRequest.cardKeys,
+        unknownKeys,
+        cards: [...results.map(outcomeOf), ...unknownKeys.map((key) => ({ key, outcome: 'unknown' as const, durationMs: 0 }))],
+      };
       if (results.length > 0 && results.every(isFailure)) {
         const durationMs = since(started);
         log.warn({ ...summary, status: 503, durationMs }, 'cards request');
@@ -66,27 +72,24 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
         const references = results.map((r) => r.reference).join(', ');
         throw new HttpError(503, 'CARDS_UNAVAILABLE', `Every requested card failed (references: ${references}); Plain retries once`, { 'retry-after': '1' });
       }
-      if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested');
+      if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested: answered with a notice card');
       // Each card was validated against Plain's schema once already, where it was made (runCard,
-      // failedCard): the response is only their list, so a second pass would check nothing new.
-      const response: CardsResponse = { cards: results.map((r) => r.card) };
+      // failedCard, unknownCard): the response is only their list, so a second pass would check nothing new.
+      const response: CardsResponse = { cards: answerEveryKey(cardsRequest.cardKeys, results) };
       const durationMs = since(started);
       log.info({ ...summary, status: 200, durationMs }, 'cards request');
       telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });
       return jsonReply(response, 200, headers);
     } catch (error) {
-      if (error instanceof HttpError) {
-        if (error.status !== 503) {
-          const durationMs = since(started);
-          log.warn({ status: error.status, code: error.code, durationMs }, 'cards request rejected');
-          telemetry.cardsRequest({ status: error.status, durationMs, cards: [] });
-        }
-        return errorReply(error, headers);
-      }
       const durationMs = since(started);
-      log.error({ err: error, status: 500, durationMs }, 'cards request crashed');
-      telemetry.cardsRequest({ status: 500, durationMs, cards: [] });
-      return errorReply(new HttpError(500, 'INTERNAL', `Unexpected error; reference ${requestId}`), headers);
+      if (!(error instanceof HttpError)) {
+        log.error({ err: error, status: 500, durationMs }, 'cards request crashed');
+        telemetry.cardsRequest({ status: 500, durationMs, cards: [] });
+      } else if (error.status !== 503) {
+        log.warn({ status: error.status, code: error.code, durationMs }, 'cards request rejected');
+        telemetry.cardsRequest({ status: error.status, durationMs, cards: [] });
+      }
+      return errorReply(error, headers, requestId);
     }
   }
 
@@ -96,6 +99,12 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       return toResponse(await answer({ method: request.method, header: (name) => request.headers.get(name), readBody: () => readBody(request) }));
     },
   };
+}
+
+/** One card per requested key, in the order Plain asked (each once): resolved, or the unknown-key notice. */
+function answerEveryKey(keys: string[], results: CardResult[]): CardsResponse['cards'] {
+  const byKey = new Map(results.map((result) => [result.key, result.card]));
+  return [...new Set(keys)].map((key) => byKey.get(key) ?? unknownCard(key));
 }
 
 function outcomeOf({ key, outcome, durationMs, reference }: CardResult) {

@@ -5,7 +5,7 @@ import { gzip } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
-import { HttpError } from './http-error.ts';
+import type { Route } from './route.ts';
 
 export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   schema: GraphQLSchema;
@@ -17,25 +17,34 @@ export type ExplorerOptions<TContext extends Record<string, unknown>> = {
   logger: Logger;
   /** graphql-yoga plugins, e.g. one that sends operations to a remote source instead of executing them here. */
   plugins?: Plugin[];
+  /** Other origins whose pages may call this endpoint (CARDQL_ADMIN_ORIGINS); none by default: no CORS at all. */
+  origins?: readonly string[];
 };
 
 export type Explorer = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
 
-export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [] }: ExplorerOptions<TContext>): Explorer {
+export function createExplorer<TContext extends Record<string, unknown>>({ schema, endpoint, title, context, logger, plugins = [], origins = [] }: ExplorerOptions<TContext>): Explorer {
+  const isError = (value: unknown) => value instanceof Error;
   return createYoga({
     schema,
     plugins,
+    // graphql-yoga's default CORS echoes any Origin with credentials allowed: a page on any site could
+    // read customer data through an admin's browser login. Only listed origins get CORS headers.
+    cors: origins.length === 0 ? false : { origin: [...origins], credentials: true, methods: ['GET', 'POST'] },
     graphqlEndpoint: endpoint,
     graphiql: { title },
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
-    maskedErrors: true,
+    // Never an original error (its message, its stack) to the client, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
     context,
+    // graphql-yoga's log arguments can hold a query's variables or a resolver's message (customer
+    // data): only the error, through the logger's err serializer, and a fixed message.
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
+      debug: () => {},
+      info: () => {},
+      warn: (...args) => logger.warn({ err: args.find(isError), endpoint }, 'graphql-yoga warning'),
+      error: (...args) => logger.error({ err: args.find(isError), endpoint }, 'graphql-yoga error'),
     },
   }) as unknown as Explorer;
 }
@@ -88,17 +97,14 @@ async function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> 
 
 /**
  * Routes for GraphiQL's files under {@link GRAPHIQL_ASSETS_PATH}, for the app's route table (gate them
- * like GraphiQL). A request carrying the current `?v=` is cached for good; gzip when the browser takes it.
+ * like GraphiQL; GET and HEAD only). A request carrying the current `?v=` is cached for good; gzip when the browser takes it.
  */
-export function graphiqlAssetRoutes(): Map<string, (request: Request) => Promise<Response>> {
+export function graphiqlAssetRoutes(): Map<string, Route> {
   const names = ['yoga-graphiql.js', 'graphiql.css', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js', 'favicon.ico'];
   return new Map(
-    names.map((name) => [
+    names.map((name): [string, Route] => [
       `${GRAPHIQL_ASSETS_PATH}/${name}`,
-      async (request: Request) => {
-        if (request.method !== 'GET' && request.method !== 'HEAD') {
-          throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected GET, received ${request.method}`, { allow: 'GET, HEAD' });
-        }
+      { methods: ['GET'], handle: async (request: Request) => {
         const { version, files } = await loadGraphiQLBundle();
         const file = files.get(name)!;
         const etag = `"${version}"`;
@@ -113,7 +119,7 @@ export function graphiqlAssetRoutes(): Map<string, (request: Request) => Promise
         if (!gzipOk) return new Response(request.method === 'HEAD' ? null : file.body, { headers });
         file.gzipped ??= gzipAsync(file.body).then(bytes);
         return new Response(request.method === 'HEAD' ? null : await file.gzipped, { headers: { ...headers, 'content-encoding': 'gzip' } });
-      },
+      } },
     ]),
   );
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
 import type { CardsHandler } from './cards-handler.ts';
-import { HttpError } from './http-error.ts';
+import { writeReply } from './node-edge.ts';
 import { readNodeBody } from './read-body.ts';
 import { errorReply, type Reply } from './respond.ts';
 
@@ -28,16 +28,11 @@ export function createNodeCardsRoute({ answer, logger, onAnswered }: NodeCardsRo
       reply = await answer({ method: request.method ?? '', header: (name) => headerOf(request, name), readBody: () => readNodeBody(request) });
     } catch (error) {
       // `answer` turns every failure into a reply; this is the belt to those braces, as in app.fetch.
-      logger.error({ err: error, path: '/cards' }, 'unhandled error');
-      reply = errorReply(new HttpError(500, 'INTERNAL', 'Unexpected error'));
+      logger.error({ err: error, route: '/cards' }, 'unhandled error');
+      reply = errorReply(error);
     }
     onAnswered(reply.status, performance.now() - started);
-    if (response.destroyed || response.writableEnded) return;
-    const headers: Record<string, string | number> = { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) };
-    // A body left unread (rejected before or while reading it) must not be read as the next request.
-    if (!request.complete) headers.connection = 'close';
-    response.writeHead(reply.status, headers);
-    response.end(reply.body);
+    writeReply(request, response, reply);
   };
 }
 

@@ -1,5 +1,6 @@
-// Turns the raw bytes of a card request into a `CardsRequest`, or a 400 that names what is wrong.
+// Turns the raw bytes of a JSON request (Plain's, the preview's) into its type, or a 400 that names what is wrong.
 import type { z } from 'zod';
+import { describeIssues } from '../describe-issues.ts';
 import { CardsRequest } from '../plain/cards-request.ts';
 import { HttpError } from './http-error.ts';
 
@@ -14,6 +15,11 @@ export function assertJsonContentType(header: string | null): void {
 }
 
 export function parseCardsRequest(body: Uint8Array): CardsRequest {
+  return parseJsonBody(body, CardsRequest, "Plain's card request");
+}
+
+/** UTF-8 JSON checked by `schema`: a 400 MALFORMED_JSON or INVALID_REQUEST naming what is wrong. */
+export function parseJsonBody<S extends z.ZodType>(body: Uint8Array, schema: S, expected: string): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(body));
@@ -21,16 +27,7 @@ export function parseCardsRequest(body: Uint8Array): CardsRequest {
     const reason = error instanceof SyntaxError ? error.message : 'the body is not valid UTF-8';
     throw new HttpError(400, 'MALFORMED_JSON', `Expected a JSON body, received one that does not parse: ${reason}`);
   }
-  const parsed = CardsRequest.safeParse(json);
-  if (!parsed.success) {
-    throw new HttpError(400, 'INVALID_REQUEST', `Expected Plain's card request: ${describeIssues(parsed.error.issues)}`);
-  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', `Expected ${expected}: ${describeIssues(parsed.error.issues)}`);
   return parsed.data;
-}
-
-/** `cardKeys.0: Invalid string…; customer.email: Invalid input…`, capped so a huge body cannot make a huge error. */
-export function describeIssues(issues: z.core.$ZodIssue[], max = 10): string {
-  const lines = issues.slice(0, max).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  if (issues.length > max) lines.push(`and ${issues.length - max} more`);
-  return lines.join('; ');
 }

@@ -2,10 +2,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LocalData } from '../execution/local.ts';
-import { HttpError } from '../http/http-error.ts';
-import { assertJsonContentType, describeIssues } from '../http/parse-cards-request.ts';
+import { assertJsonContentType, parseJsonBody } from '../http/parse-cards-request.ts';
 import { readBody } from '../http/read-body.ts';
 import { json } from '../http/respond.ts';
+import type { Route } from '../http/route.ts';
 import type { Logger } from '../log.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 import { isFailure, type CardResult } from '../resolve/card-result.ts';
@@ -27,7 +27,6 @@ export type PreviewDeps = {
   logger: Logger;
 };
 
-type Route = (request: Request) => Promise<Response> | Response;
 
 /** A preview request is a few hundred bytes; the limit only stops accidents. */
 const MAX_PREVIEW_BODY = 64 * 1024;
@@ -51,24 +50,21 @@ export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggest
   const version = createHash('sha256').update(CLIENT_FILES.map((f) => f.body).join('\0')).digest('hex').slice(0, 12);
   const routes = new Map<string, Route>();
 
-  routes.set('/preview', (request) => {
-    allow(request, 'GET');
+  routes.set('/preview', { methods: ['GET'], handle: (request) => {
     const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version });
     return new Response(request.method === 'HEAD' ? null : page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS } });
-  });
+  } });
 
   for (const file of CLIENT_FILES) {
-    routes.set(`/preview/${file.name}`, (request) => {
-      allow(request, 'GET');
+    routes.set(`/preview/${file.name}`, { methods: ['GET'], handle: (request) => {
       const etag = `"${version}"`;
       const headers = { 'content-type': file.type, etag, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
       if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
       return new Response(request.method === 'HEAD' ? null : file.body, { headers });
-    });
+    } });
   }
 
-  routes.set('/preview/api/cards', async (request) => {
-    allow(request, 'POST');
+  routes.set('/preview/api/cards', { methods: ['POST'], handle: async (request) => {
     assertJsonContentType(request.headers.get('content-type'));
     const preview = parsePreviewRequest(await readBody(request, MAX_PREVIEW_BODY));
     const { customer, found } = await findCustomer(lookUp, preview.customer);
@@ -88,7 +84,7 @@ export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggest
     log.info({ keys: preview.cardKeys, unknownKeys, cards: results.map(({ key, outcome, durationMs }) => ({ key, outcome, durationMs })) }, 'preview request');
     const body: PreviewResponse = { request: cardsRequest, customerFound: found, cards: results.map(toPreviewCard), unknownKeys };
     return json(body, 200, { 'cache-control': 'no-store', 'x-request-id': requestId });
-  });
+  } });
 
   return routes;
 }
@@ -110,21 +106,7 @@ function toPreviewCard(result: CardResult): PreviewCard {
 }
 
 function parsePreviewRequest(body: Uint8Array): PreviewRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, 'MALFORMED_JSON', `Expected a JSON body, received one that does not parse: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const parsed = PreviewRequest.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', `Expected a preview request: ${describeIssues(parsed.error.issues)}`);
-  return parsed.data;
-}
-
-function allow(request: Request, method: 'GET' | 'POST'): void {
-  if (request.method === method || (method === 'GET' && request.method === 'HEAD')) return;
-  const allowed = method === 'GET' ? 'GET, HEAD' : 'POST';
-  throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Expected ${method}, received ${request.method}`, { allow: allowed });
+  return parseJsonBody(body, PreviewRequest, 'a preview request');
 }
 
 /** The cause's message only (no stack): enough for an author to find the problem. */

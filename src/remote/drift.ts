@@ -25,7 +25,7 @@ export async function checkDrift({ sources, registry, logger, timeoutMs = DRIFT_
         live = await fetchLiveSchema(source.config, AbortSignal.timeout(Math.min(timeoutMs, source.config.timeoutMs)));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        logger.warn({ source: source.name, reason }, 'remote source not reachable at startup: its live schema was not checked, and its cards fail until it answers');
+        logger.warn({ source: source.name, err: error }, 'remote source not reachable at startup: its live schema was not checked, and its cards fail until it answers');
         return { source: source.name, status: 'unreachable', reason };
       }
       const breakingChanges = findBreakingChanges(source.schema, live).map((change) => change.description);

@@ -1,6 +1,7 @@
 // The schema a remote source serves right now, by introspection: for `npm run schema:pull` and the drift check at startup.
 import { randomUUID } from 'node:crypto';
 import { buildClientSchema, getIntrospectionQuery, parse, printSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { loggable } from '../log.ts';
 import { createTransport } from './transport.ts';
 import { noTelemetry } from '../telemetry.ts';
 import type { RemoteSourceConfig } from './declaration.ts';
@@ -16,9 +17,10 @@ export async function fetchLiveSchema(config: RemoteSourceConfig, signal: AbortS
   // No deadline: the source's own timeout bounds each attempt.
   const scope = { requestId: randomUUID(), workspaceId: null, signal };
   const { data, errors } = await send({ document: INTROSPECTION }, scope);
-  if (errors?.length) throw new Error(errors.map((error) => error.message).join('; '));
+  // The errors themselves kept: the log describes each (log.ts), the message is for people (npm run schema:pull).
+  if (errors?.length) throw new AggregateError(errors, errors.map((error) => error.message).join('; '));
   if (!data || typeof data.__schema !== 'object' || data.__schema === null) {
-    throw new Error(`source "${config.name}" answered the introspection query without __schema: is introspection disabled on it?`);
+    throw loggable(new Error(`source "${config.name}" answered the introspection query without __schema: is introspection disabled on it?`));
   }
   return buildClientSchema(data as unknown as IntrospectionQuery);
 }

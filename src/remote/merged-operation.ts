@@ -2,6 +2,7 @@
 // (then reused: only the variables change per request), and its result split back per card.
 import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '../execution/executor.ts';
+import { loggable } from '../log.ts';
 
 /** The merged operation of one set of cards, in their order. `cache` holds what a source derives from it once (printed text, compiled query). */
 export type MergedOperation = {
@@ -92,7 +93,7 @@ function withRootKeys(rootKeys: string[], result: { data: Record<string, unknown
   if (result.errors?.length) return result;
   const missing = rootKeys.filter((key) => result.data[key] === undefined);
   if (missing.length === 0) return result;
-  return { errors: [new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`)] };
+  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`))] };
 }
 
 /**

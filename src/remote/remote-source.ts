@@ -46,7 +46,8 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, fe
     run,
     async ready(signal) {
       const { errors } = await run({ document: TYPENAME }, signal);
-      if (errors?.length) throw new Error(errors.map((e) => e.message).join('; '));
+      // The errors themselves kept: the log describes each (log.ts), the message is for people.
+      if (errors?.length) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
     },
     createExecutor(scope: RequestScope): Executor {
       if (!config.merge) return ({ document, variables }) => send({ document, variables }, scope);

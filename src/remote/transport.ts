@@ -1,6 +1,7 @@
 // One GraphQL operation to a remote source over HTTP (graphql-request): timeout, at most one retry, the answer checked. Never throws.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { loggable } from '../log.ts';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
@@ -111,11 +112,13 @@ function headersFor(config: TransportOptions['config'], scope: RequestScope): Re
   };
 }
 
-/** A non-2xx answer: retriable for 5xx and 429 (after Retry-After, when it says so). Never the client's own message: it holds the variables. */
+/**
+ * A non-2xx answer: retriable for 5xx and 429 (after Retry-After, when it says so). Neither the
+ * client's own message (it holds the variables) nor the upstream's (it may quote a customer).
+ */
 function httpFailure(source: string, error: ClientError): Attempt {
-  const { status, errors, headers } = error.response;
-  const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined)?.message : undefined;
-  const failure = `source "${source}" answered HTTP ${status}${typeof first === 'string' ? `: ${first}` : ''}`;
+  const { status, headers } = error.response;
+  const failure = `source "${source}" answered HTTP ${status}`;
   const retriable = status >= 500 || status === 429;
   const retryAfterMs = retryAfter(headers?.get('retry-after') ?? null);
   return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
@@ -134,14 +137,15 @@ function toGraphQLError({ message, path, extensions }: UpstreamError): GraphQLEr
   return new GraphQLError(message, { path: path ?? undefined, extensions: extensions ?? undefined });
 }
 
+/** cardql's own words (source, status, timeout, system error code): logged whole (log.ts). */
 function failed(message: string): ExecutionResult {
-  return { errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_FAILED' } })] };
+  return { errors: [loggable(new GraphQLError(message, { extensions: { code: 'UPSTREAM_FAILED' } }))] };
 }
 
-/** An error's message and, for fetch's "fetch failed", the system error under it (ECONNREFUSED…). */
+/** fetch's "fetch failed" and the system error code under it (ECONNREFUSED…): never a message that could quote a body. */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
-  return detail ? `${error.message} (${detail})` : error.message;
+  if (!(error instanceof Error)) return typeof error;
+  const cause = error.cause as { code?: unknown } | undefined;
+  const what = error instanceof TypeError && error.message === 'fetch failed' ? error.message : error.name;
+  return typeof cause?.code === 'string' ? `${what} (${cause.code})` : what;
 }

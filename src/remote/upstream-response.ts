@@ -28,8 +28,6 @@ export class UpstreamResponseError extends Error {
   }
 }
 
-const MAX_EXCERPT = 120;
-
 /**
  * Parses and checks a response body. Used as graphql-request's JSON parser, so that a malformed
  * body is reported in our words (expected vs received) instead of failing deeper in the client.
@@ -39,8 +37,9 @@ export function parseUpstreamResponse(text: string): UpstreamResponse {
   try {
     json = JSON.parse(text);
   } catch {
-    // An excerpt helps recognise an error page; a broken JSON body may carry customer data: its size only.
-    const what = /^\s*[[{]/.test(text) ? `${Buffer.byteLength(text)} bytes of broken JSON` : excerpt(text);
+    // Its size and kind only: any body, an error page included, may quote a customer.
+    const bytes = Buffer.byteLength(text);
+    const what = /^\s*[[{]/.test(text) ? `${bytes} bytes of broken JSON` : /^\s*</.test(text) ? `${bytes} bytes of HTML or XML` : bytes === 0 ? 'an empty body' : `${bytes} bytes of text`;
     throw new UpstreamResponseError(`expected a JSON GraphQL response, received a body that is not JSON: ${what}`);
   }
   const parsed = UpstreamResponse.safeParse(json);
@@ -50,13 +49,6 @@ export function parseUpstreamResponse(text: string): UpstreamResponse {
     throw new UpstreamResponseError(`expected a GraphQL response { data?, errors? }, received ${shapeOf(json)} (${issues})`);
   }
   return parsed.data;
-}
-
-/** The start of a body, on one line: enough to recognise an HTML error page, short enough for a log line. */
-export function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  if (line === '') return 'an empty body';
-  return JSON.stringify(line.length > MAX_EXCERPT ? `${line.slice(0, MAX_EXCERPT)}…` : line);
 }
 
 /** `{ data: string, errors: object }`: the top-level structure of a JSON value, without its values. */

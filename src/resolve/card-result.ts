@@ -43,3 +43,19 @@ export function failedCard(key: string, outcome: 'error' | 'timeout', cause: unk
 export function isFailure(result: CardResult): boolean {
   return result.outcome === 'error' || result.outcome === 'timeout';
 }
+
+/** Cached briefly by Plain, so that a card added to cardql (or a key fixed in Plain) shows up soon. */
+export const UNKNOWN_CARD_TTL_SECONDS = 30;
+
+/**
+ * The answer for a requested key with no stored query: Plain expects every requested key back (a
+ * missing one is an integration error it caches for 5 minutes), and the agent sees what to report.
+ */
+export function unknownCard(key: string): Card {
+  const shown = key.length > 80 ? `${key.slice(0, 79)}…` : key;
+  return Card.parse({
+    key,
+    timeToLiveSeconds: UNKNOWN_CARD_TTL_SECONDS,
+    components: [text(`No card named “${shown}” is configured in cardql.`, { size: 'S', color: 'MUTED' })],
+  });
+}

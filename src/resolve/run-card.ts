@@ -2,7 +2,8 @@
 import type { ExecutionResult } from 'graphql';
 import type { CardOutput, MapContext } from '../mapping/define-card.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
-import { describeIssues } from '../http/parse-cards-request.ts';
+import { describeIssues } from '../describe-issues.ts';
+import { loggable } from '../log.ts';
 import type { Executor } from '../execution/executor.ts';
 import type { RegisteredCard } from '../registry/registry.ts';
 import { failedCard, type CardResult } from './card-result.ts';
@@ -24,7 +25,9 @@ export async function runCard({ card, executor, variables, context }: RunCardInp
     const output = card.definition.map(result.data ?? null, context);
     const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
     if (!parsed.success) {
-      return failedCard(card.key, 'error', new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`), elapsed());
+      // Paths and zod's own words only: safe to log whole.
+      const invalid = loggable(new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`));
+      return failedCard(card.key, 'error', invalid, elapsed());
     }
     return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed() };
   } catch (error) {
