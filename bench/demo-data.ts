@@ -1,7 +1,7 @@
 // The one file of bench/ that imports the project's demo data layer (database, schema, loaders), so
 // that when the data layer moves, only this file follows it.
 import type { GraphQLSchema } from 'graphql';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase as openDatabase } from '../src/demo/sqlite.ts';
 import { createDemoSchema, demoContext } from '../src/demo/index.ts';
 
 /** Opens (seeding it on first use) the demo database at `path`, runs `read` on it, closes it. */

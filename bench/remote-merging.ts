@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 
 type Histogram = { p50: number; p99: number; average: number };
 type Result = { latency: Histogram; requests: Histogram & { total: number }; errors: number; timeouts: number; non2xx: number };
@@ -42,7 +42,7 @@ const DATABASE = 'data/bench-upstream.sqlite';
 const TOKEN = 'bench-upstream-token';
 
 // Opened here first, so that a first run seeds it before the upstream starts; then only read.
-const db = openDatabase({ path: DATABASE });
+const db = openSqliteDatabase({ path: DATABASE });
 const customers = db.all<{ id: string; email: string; external_id: string; plain_customer_id: string | null }>('SELECT id, email, external_id, plain_customer_id FROM customers ORDER BY id LIMIT 500');
 db.close();
 const bodies = customers.map((c) => JSON.stringify({ cardKeys: DEMO_KEYS, customer: { id: c.plain_customer_id ?? `c_${c.id}`, email: c.email, externalId: c.external_id } }));

@@ -16,7 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { createDemoUpstream } from '../src/demo-upstream/upstream.ts';
 import { createLocalSource } from '../src/execution/local.ts';
 import { createDemoData, demoContext } from '../src/demo/index.ts';
@@ -341,7 +341,7 @@ function printSummary({ stats, memory, result, seconds, probes, loopDelay }: { s
 
 async function serve(): Promise<void> {
   const deadlineMs = Number(process.env.CARDQL_DEADLINE_MS);
-  const db = openDatabase({ path: ':memory:', anchor: new Date(process.env.CARDQL_SOAK_ANCHOR!) });
+  const db = openSqliteDatabase({ path: ':memory:', anchor: new Date(process.env.CARDQL_SOAK_ANCHOR!) });
 
   // In-process faults: switches in front of resolvers of the real schema.
   const schema = createDemoSchema();
@@ -405,7 +405,7 @@ async function serve(): Promise<void> {
 /** The upstream process: the demo upstream (graphql-yoga over the demo data) behind a fault switch; "down" closes its port. */
 async function serveUpstream(): Promise<void> {
   const deadlineMs = Number(process.env.CARDQL_DEADLINE_MS);
-  const db = openDatabase({ path: ':memory:', anchor: new Date(process.env.CARDQL_SOAK_ANCHOR!) });
+  const db = openSqliteDatabase({ path: ':memory:', anchor: new Date(process.env.CARDQL_SOAK_ANCHOR!) });
   const yoga = createDemoUpstream({ db });
   let remote: RemoteFault | undefined;
   const upstream = createServer((request, response) => {

@@ -4,3 +4,4 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-chromium.sh || echo 'cardql: chromium is not installed, so the browser tests (test/browser) will fail; see docs/preview.md' >&2
+bash scripts/ensure-postgres.sh || echo 'cardql: no PostgreSQL server answers for the tests, so test/postgres.test.ts will fail; see scripts/ensure-postgres.sh and CARDQL_TEST_DATABASE_URL' >&2

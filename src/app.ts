@@ -1,7 +1,6 @@
 // The composition root: builds the whole service from a config and returns a fetch handler. Never listens.
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
-import { openDemoData } from './demo/index.ts';
 import { LOCAL_SOURCE, type RequestScope, type Source } from './execution/executor.ts';
 import { buildLocalSchema, createLocalSource, type LocalData } from './execution/local.ts';
 import { checkDrift } from './remote/drift.ts';
@@ -13,6 +12,7 @@ import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { checkMethod, errorResponse } from './http/respond.ts';
 import type { Route } from './http/route.ts';
+import { openLocalData } from './local-data.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createPreview } from './preview/preview-handler.ts';
 import { loadRegistry, type Registry } from './registry/registry.ts';
@@ -36,8 +36,8 @@ export type App = {
   answerCards: CardsHandler['answer'];
   registry: Registry;
   sources: ReadonlyMap<string, Source>;
-  /** The in-process data cards run on unless they name a remote source (src/execution/local.ts). */
-  local: LocalData;
+  /** The in-process data cards run on unless they name a remote source (src/execution/local.ts); null with CARDQL_LOCAL_SOURCE=none. */
+  local: LocalData | null;
   logger: Logger;
   /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
   metrics: Metrics;
@@ -49,8 +49,8 @@ export type App = {
 
 export type AppOverrides = {
   logger?: Logger;
-  /** The in-process data instead of the demo on `config.databasePath`; the caller closes it. */
-  local?: LocalData;
+  /** The in-process data instead of the one CARDQL_LOCAL_SOURCE names (null: none); the caller closes it. */
+  local?: LocalData | null;
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
@@ -62,11 +62,13 @@ export type AppOverrides = {
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  // The composition root is the one place that chooses the demo; the engine knows only `LocalData`.
-  const local = overrides.local ?? openDemoData({ path: config.databasePath });
-  const schema = buildLocalSchema(local);
-  const localSource = createLocalSource({ schema, createContext: (scope) => local.createContext(scope), ready: local.ready && ((signal) => local.ready!(signal)) });
-  const sources = new Map<string, Source>([[LOCAL_SOURCE, localSource]]);
+  // The composition root is the one place that chooses the data (src/local-data.ts); the engine knows only `LocalData`.
+  const local = overrides.local !== undefined ? overrides.local : await openLocalData(config, logger);
+  const schema = local && buildLocalSchema(local);
+  const sources = new Map<string, Source>();
+  if (local && schema) {
+    sources.set(LOCAL_SOURCE, createLocalSource({ schema, createContext: local.createContext.bind(local), ready: local.ready?.bind(local) }));
+  }
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
@@ -76,7 +78,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources });
+  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources }).catch(async (error: unknown) => {
+    if (overrides.local === undefined) await local?.close?.();
+    throw error;
+  });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
   await checkDrift({ sources: remoteSources, registry, logger });
 
@@ -89,14 +94,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const adminGate = createAdminGate(config.admin);
   const metricsGate = createMetricsGate(config.metrics);
   const { origins } = config.admin;
-  const explorer = createExplorer({
-    schema,
-    endpoint: '/graphql',
-    title: 'cardql: in-process data',
-    context: () => local.createContext(explorerScope()),
-    logger,
-    origins,
-  });
 
   /** Exact paths only; the router checks the method (one check for every route) and the handler answers or throws an HttpError. */
   const gated = (gate: Gate, route: Route): Route => ({ methods: route.methods, handle: (request) => (gate(request), route.handle(request)) });
@@ -104,11 +101,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const routes = new Map<string, Route>([
     // The cards handler checks its method itself: it is also served straight on node:http (node-cards.ts).
     ['/cards', { methods: ANY_METHOD, handle: cards.fetch }],
-    ['/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) })],
     ['/metrics', gated(metricsGate, { methods: ['GET'], handle: createMetricsRoute({ metrics }) })],
     ['/healthz', { methods: ['GET'], handle: handleHealthz }],
     ['/readyz', { methods: ['GET'], handle: createReadyzRoute(readiness) }],
   ]);
+  // GraphiQL on the in-process data, when there is any (none with CARDQL_LOCAL_SOURCE=none).
+  if (local && schema) {
+    const explorer = createExplorer({
+      schema,
+      endpoint: '/graphql',
+      title: 'cardql: in-process data',
+      context: () => local.createContext(explorerScope()),
+      logger,
+      origins,
+    });
+    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) }));
+  }
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
@@ -116,7 +124,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => remote.fetch(request) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
-  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local.findCustomer?.bind(local), suggestedEmails: local.previewEmails ?? [], logger });
+  const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local?.findCustomer?.bind(local), suggestedEmails: local?.previewEmails ?? [], logger });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, gated(adminGate, route));
 
   /**
@@ -160,7 +168,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async close() {
       shuttingDown = true;
-      if (!overrides.local) await local.close?.();
+      if (overrides.local === undefined) await local?.close?.();
     },
   };
 }

@@ -69,8 +69,28 @@ const Env = z.object({
   CARDQL_ALLOW_UNSIGNED: flag,
   /** Every card response leaves within this many milliseconds. Default 10000. */
   CARDQL_DEADLINE_MS: z.coerce.number().int().min(50).max(PLAIN_TIMEOUT_MS - 1000).default(10_000),
+  /**
+   * The in-process data cards run on unless they name a remote source: `demo` (the demo customers), `none`
+   * (remote sources only: no database is created or opened), or the path of your own module whose default
+   * export makes a `LocalData` (docs/your-own-data.md). Default demo.
+   */
+  CARDQL_LOCAL_SOURCE: z
+    .string()
+    .default('demo')
+    .refine((value) => value === 'demo' || value === 'none' || /\.(ts|js|mjs)$/.test(value), {
+      message: 'expected demo, none, or the path of a module (.ts, .js or .mjs) whose default export makes your LocalData',
+    }),
   /** SQLite file of the in-process demo data; created and seeded on first start. Default data/cardql.sqlite. */
   CARDQL_DATABASE: z.string().min(1).default('data/cardql.sqlite'),
+  /**
+   * PostgreSQL for the in-process data instead of the SQLite file: `postgres://user:password@host:5432/database`
+   * (the demo creates and seeds its tables there on first start). Default none: embedded SQLite.
+   */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value))
+    .refine((value) => value === undefined || isPostgresUrl(value), { message: 'expected a PostgreSQL URL, postgres://user:password@host:5432/database' }),
   /** Folder of stored queries, one `<key>.graphql` per card. Default queries. */
   CARDQL_QUERIES_DIR: z.string().min(1).default('queries'),
   /** Folder of mappers, one `<key>.ts` per card. Default src/cards. */
@@ -114,7 +134,11 @@ export type Config = {
   /** GET /metrics. */
   metrics: { exposure: Exposure; token: string | undefined };
   deadlineMs: number;
+  /** `CARDQL_LOCAL_SOURCE`: the demo, none (remote only), or your module's path as given. */
+  localSource: 'demo' | 'none' | { module: string };
   databasePath: string;
+  /** `DATABASE_URL`: PostgreSQL for the in-process data; undefined keeps SQLite. Holds a password: log it only through `redactUrl`. */
+  databaseUrl: string | undefined;
   queriesDir: string;
   cardsDir: string;
   /** Path of the remote sources declaration (`CARDQL_SOURCES`); read and checked when the app starts. Undefined: no remote source. */
@@ -168,7 +192,12 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     throw new ConfigError([
       ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0]);
-        const received = /SECRET|TOKEN/.test(name) ? `${env[name]?.length ?? 0} characters` : JSON.stringify(env[name]);
+        const received =
+          name === 'DATABASE_URL'
+            ? `${JSON.stringify(redactUrl(env[name] ?? ''))} (password hidden)`
+            : /SECRET|TOKEN/.test(name)
+              ? `${env[name]?.length ?? 0} characters`
+              : JSON.stringify(env[name]);
         return `${name}: ${issue.message}, received ${received}`;
       }),
       ...workspaces.problems,
@@ -206,7 +235,9 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       admin: { exposure: exposure(e.CARDQL_ADMIN_TOKEN, loopback && !production), token: e.CARDQL_ADMIN_TOKEN, origins: e.CARDQL_ADMIN_ORIGINS },
       metrics: { exposure: exposure(e.CARDQL_METRICS_TOKEN, loopback), token: e.CARDQL_METRICS_TOKEN },
       deadlineMs: e.CARDQL_DEADLINE_MS,
+      localSource: e.CARDQL_LOCAL_SOURCE === 'demo' || e.CARDQL_LOCAL_SOURCE === 'none' ? e.CARDQL_LOCAL_SOURCE : { module: e.CARDQL_LOCAL_SOURCE },
       databasePath: e.CARDQL_DATABASE,
+      databaseUrl: e.DATABASE_URL,
       queriesDir: e.CARDQL_QUERIES_DIR,
       cardsDir: e.CARDQL_CARDS_DIR,
       sourcesFile: e.CARDQL_SOURCES,
@@ -215,6 +246,26 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     },
     warnings,
   };
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A database URL fit for logs and error messages: its password replaced by `***`; nothing of it when it does not parse. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.href;
+  } catch {
+    return '<not a URL>';
+  }
 }
 
 /**

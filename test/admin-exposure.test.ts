@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { createDemoData } from '../src/demo/index.ts';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import { createTestApp as createApp, seededDatabase, type TestApp } from './support/app.ts';
 
 // One demo database for every app of this file: seeding it is the slow part.
-let db: Database;
+let db: SqliteDatabase;
 beforeAll(() => {
   db = seededDatabase();
 });

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
 
@@ -18,7 +18,7 @@ let baseEnv: Record<string, string | undefined>;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'cardql-cli-'));
   const databasePath = join(root, 'demo.sqlite');
-  openDatabase({ path: databasePath, anchor: ANCHOR }).close(); // seeded once, read by every process
+  openSqliteDatabase({ path: databasePath, anchor: ANCHOR }).close(); // seeded once, read by every process
   const { FORCE_COLOR: _force, NO_COLOR: _no, ...inherited } = process.env;
   baseEnv = { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'warn', CARDQL_DATABASE: databasePath, CARDQL_QUERIES_DIR: 'queries', CARDQL_CARDS_DIR: 'src/cards', NO_COLOR: '1' };
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { buildLayout, mapperModule, type Build } from '../src/registry/registry.ts';
 import { ANCHOR, cardsBody, createTestApp, DEMO_KEYS, plainRequest } from './support/app.ts';
@@ -56,7 +56,7 @@ describe('npm start', () => {
   const DATABASE = join(dir, 'cardql.sqlite');
   const SECRET = 'compiled-start-secret';
   const children: ChildProcess[] = [];
-  beforeAll(() => openDatabase({ path: DATABASE, anchor: ANCHOR }).close());
+  beforeAll(() => openSqliteDatabase({ path: DATABASE, anchor: ANCHOR }).close());
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => killAll(children));
 
@@ -85,7 +85,7 @@ describe('npm start', () => {
     expect((await fetch(`${server.url}/cards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cardsBody(DEMO_KEYS)) })).status).toBe(401);
 
     // The same request through the TypeScript sources, in-process, on the same data.
-    const app = await createTestApp({ CARDQL_SIGNING_SECRET: SECRET }, { db: openDatabase({ path: DATABASE }) });
+    const app = await createTestApp({ CARDQL_SIGNING_SECRET: SECRET }, { db: openSqliteDatabase({ path: DATABASE }) });
     try {
       const sources = CardsResponse.parse(await (await app.fetch(plainRequest(cardsBody(DEMO_KEYS), { secret: SECRET }))).json());
       expect(cards.map((card) => card.key).sort()).toEqual([...DEMO_KEYS].sort());

@@ -5,20 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/demo/database.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../src/demo/sqlite.ts';
 import type { CustomerRow, InvoiceRow, OrderRow, SubscriptionRow, UsageRow } from '../src/demo/rows.ts';
 import { CUSTOMER_COUNT, DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const HASHED_TABLES = ['companies', 'customers', 'subscriptions', 'invoices', 'line_items', 'usage_metrics', 'orders'];
 
-let db: Database;
+let db: SqliteDatabase;
 beforeAll(() => {
-  db = openDatabase({ path: ':memory:', anchor: ANCHOR });
+  db = openSqliteDatabase({ path: ':memory:', anchor: ANCHOR });
 });
 afterAll(() => db.close());
 
-function fingerprint(database: Database): string {
+function fingerprint(database: SqliteDatabase): string {
   const hash = createHash('sha256');
   for (const table of HASHED_TABLES) hash.update(JSON.stringify(database.all(`SELECT * FROM ${table} ORDER BY id`, [])));
   return hash.digest('hex');
@@ -36,7 +36,7 @@ function customer(email: string): CustomerRow {
 
 describe('the demo seed', () => {
   it('is deterministic: the same anchor always yields the same rows', () => {
-    const again = openDatabase({ path: ':memory:', anchor: new Date(ANCHOR) });
+    const again = openSqliteDatabase({ path: ':memory:', anchor: new Date(ANCHOR) });
     try {
       expect(fingerprint(again)).toBe(fingerprint(db));
     } finally {
@@ -155,12 +155,12 @@ describe('a database file', () => {
 
   it('is created with its parent directories, in WAL mode, and reused without reseeding when opened again', () => {
     const path = join(dir, 'nested', 'data', 'cardql.sqlite');
-    const first = openDatabase({ path, anchor: ANCHOR });
+    const first = openSqliteDatabase({ path, anchor: ANCHOR });
     const seeded = fingerprint(first);
     first.close();
     expect(existsSync(`${path}-wal`) || existsSync(path)).toBe(true);
 
-    const second = openDatabase({ path, anchor: new Date('2030-01-01T00:00:00Z') });
+    const second = openSqliteDatabase({ path, anchor: new Date('2030-01-01T00:00:00Z') });
     try {
       expect(second.all('PRAGMA journal_mode', [])).toEqual([{ journal_mode: 'wal' }]);
       expect(second.all('SELECT value FROM meta', [])).toEqual([{ value: ANCHOR.toISOString() }]);
@@ -171,7 +171,7 @@ describe('a database file', () => {
   });
 
   it('says whether it is open, and can be closed twice', () => {
-    const database = openDatabase({ path: ':memory:', anchor: ANCHOR });
+    const database = openSqliteDatabase({ path: ':memory:', anchor: ANCHOR });
     expect(database.isOpen()).toBe(true);
     database.close();
     database.close();
@@ -180,7 +180,7 @@ describe('a database file', () => {
 
   it('reads one snapshot per turn of the event loop: a write by another process shows from the next turn', async () => {
     const path = join(dir, 'turns.sqlite');
-    const reader = openDatabase({ path, anchor: ANCHOR });
+    const reader = openSqliteDatabase({ path, anchor: ANCHOR });
     const writer = new BetterSqlite3(path);
     const anchors = () => reader.all<{ value: string }>("SELECT value FROM meta WHERE key = 'anchor'", []).map((row) => row.value);
     try {
@@ -197,7 +197,7 @@ describe('a database file', () => {
   });
 
   it("closes cleanly with a turn's transaction still open, and nothing runs on it afterwards", async () => {
-    const database = openDatabase({ path: ':memory:', anchor: ANCHOR });
+    const database = openSqliteDatabase({ path: ':memory:', anchor: ANCHOR });
     expect(database.all('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
     database.close();
     // The end of the turn would have committed on a closed handle and thrown outside any caller.

@@ -1,7 +1,7 @@
 // Per-request loaders and the local schema over them: key order, one statement per batch, Alex's data end to end.
 import { execute, parse, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/demo/database.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../src/demo/sqlite.ts';
 import type { CustomerRow } from '../src/demo/rows.ts';
 import { DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
 import { createDemoSchema } from '../src/demo/index.ts';
@@ -11,10 +11,10 @@ import { createLoaders, LOADER_COUNT, type Loaders } from '../src/demo/loaders.t
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const MISSING = 'no-such-key';
 
-let db: Database;
+let db: SqliteDatabase;
 const ids: Record<keyof typeof DEMO_CUSTOMERS, CustomerRow> = {} as Record<keyof typeof DEMO_CUSTOMERS, CustomerRow>;
 beforeAll(() => {
-  db = openDatabase({ path: ':memory:', anchor: ANCHOR });
+  db = openSqliteDatabase({ path: ':memory:', anchor: ANCHOR });
   for (const name of Object.keys(DEMO_CUSTOMERS) as (keyof typeof DEMO_CUSTOMERS)[]) {
     const [row] = db.all<CustomerRow>('SELECT * FROM customers WHERE email = ?', [DEMO_CUSTOMERS[name].email]);
     if (!row) throw new Error(`missing fixed customer ${name}`);

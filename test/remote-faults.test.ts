@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { resolvers } from '../src/demo/resolvers.ts';
 import type { UpstreamRequestEvent } from '../src/telemetry.ts';
@@ -17,7 +17,7 @@ const SLACK_MS = 100;
 const REMOTE = ['usage', 'plan-details'];
 const LOCAL = ['customer-details'];
 
-let db: Database;
+let db: SqliteDatabase;
 beforeAll(() => {
   db = seededDatabase();
 });

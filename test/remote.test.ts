@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import type { UpstreamRequestEvent } from '../src/telemetry.ts';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import { ALEX, cardsBody, createTestApp, DEMO_KEYS, plainRequest, seededDatabase, type CardsBody, type TestApp } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, sourcesFile, startTestUpstream, type TestUpstream } from './support/remote.ts';
 
@@ -9,7 +9,7 @@ const TOKEN = 'upstream-secret-7f3a';
 
 let upstream: TestUpstream;
 /** The demo data, seeded once for this file (seeding takes seconds): read by the upstream and by the in-process apps. */
-let db: Database;
+let db: SqliteDatabase;
 let local: TestApp;
 let remote: TestApp;
 let unmerged: TestApp;
@@ -172,8 +172,24 @@ describe('GraphiQL for a remote source at /graphql/<source>', () => {
       expect((await query(gated)).status).toBe(401);
       expect(upstream.seen.requests.length).toBe(before);
       expect((await query(gated, { authorization: 'Bearer admin-token' })).status).toBe(200);
+      // A page on another site, riding the admin's login, reaches neither the source nor its data.
+      const crossOrigin = await query(gated, { authorization: 'Bearer admin-token', origin: 'https://evil.example' });
+      expect([crossOrigin.status, crossOrigin.headers.get('access-control-allow-origin')]).toEqual([403, null]);
+      expect(upstream.seen.requests.length).toBe(before + 1);
     } finally {
       await Promise.all([off.close(), gated.close()]);
+    }
+  });
+
+  it('is off on every interface without an admin token, whatever NODE_ENV says: it forwards any query with cardql credentials', async () => {
+    const { queriesDir, cardsDir } = cardsLayout({ remote: ['usage'] });
+    const open = await createTestApp({ CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: queriesDir, CARDQL_CARDS_DIR: cardsDir, NODE_ENV: '', HOST: '0.0.0.0' }, { db });
+    try {
+      const before = upstream.seen.requests.length;
+      expect((await query(open)).status).toBe(404);
+      expect(upstream.seen.requests.length).toBe(before);
+    } finally {
+      await open.close();
     }
   });
 });

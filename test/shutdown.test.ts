@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/demo/database.ts';
+import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { createLocalSource } from '../src/execution/local.ts';
 import { demoContext } from '../src/demo/index.ts';
 import { Readiness } from '../src/health/readiness.ts';
@@ -20,7 +20,7 @@ import { killAll, spawnServer as spawnProcess, type Spawned } from './support/pr
 // One database file seeded once and opened by every server of this file: seeding is the slow part of starting.
 const dir = mkdtempSync(join(tmpdir(), 'cardql-shutdown-'));
 const DATABASE = join(dir, 'cardql.sqlite');
-beforeAll(() => openDatabase({ path: DATABASE, anchor: ANCHOR }).close());
+beforeAll(() => openSqliteDatabase({ path: DATABASE, anchor: ANCHOR }).close());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FIXTURE_CARDS = { CARDQL_QUERIES_DIR: 'test/fixtures/failing-cards/queries', CARDQL_CARDS_DIR: 'test/fixtures/failing-cards/mappers' };
@@ -99,7 +99,7 @@ describe('RunningServer.close()', () => {
   });
 
   it('turns /readyz to 503 at once while the in-flight request still gets its 200, then closes the database', async () => {
-    const db = openDatabase({ path: DATABASE });
+    const db = openSqliteDatabase({ path: DATABASE });
     const slowSchema = makeExecutableSchema({
       typeDefs: readFileSync('schema.graphql', 'utf8'),
       resolvers: [resolvers, { Customer: { orders: () => new Promise((resolve) => setTimeout(() => resolve([]), 500)) } }],
@@ -113,7 +113,7 @@ describe('RunningServer.close()', () => {
     expect(Readiness.parse(await ready.json()).failing).toContain('shutdown');
     expect((await inFlight).status).toBe(200);
     await closing;
-    await expect(running.app.local.ready!(new AbortController().signal)).rejects.toThrow('closed');
+    await expect(running.app.local!.ready!(new AbortController().signal)).rejects.toThrow('closed');
     db.close();
   });
 

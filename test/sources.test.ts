@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { Database } from '../src/demo/database.ts';
+import type { SqliteDatabase } from '../src/demo/sqlite.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 import { readSourcesDeclaration, type RemoteSourceConfig } from '../src/remote/declaration.ts';
@@ -14,7 +14,7 @@ import { createTestApp, DEMO_KEYS, seededDatabase } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startTestUpstream, startYogaUpstream } from './support/remote.ts';
 
 /** The demo data, seeded once for this file (seeding takes seconds). */
-let db: Database;
+let db: SqliteDatabase;
 beforeAll(() => {
   db = seededDatabase();
 });

@@ -74,7 +74,7 @@ Examples:
       const [{ findCustomer }, { HttpError }] = await Promise.all([import('../preview/find-customer.ts'), import('../http/http-error.ts')]);
       let customer: CardsRequest['customer'];
       try {
-        ({ customer } = await findCustomer(app.local.findCustomer?.bind(app.local), given));
+        ({ customer } = await findCustomer(app.local?.findCustomer?.bind(app.local), given));
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         io.err(`cardql render: ${error.message} (--email)\n`);

@@ -1,6 +1,6 @@
 // `npm run demo:upstream`: the demo schema as a stand-alone GraphQL API on port 4001. The only file here that reads process.env.
 import { z } from 'zod';
-import { openDatabase } from '../demo/database.ts';
+import { openSqliteDatabase } from '../demo/sqlite.ts';
 import { createLogger } from '../log.ts';
 import { startDemoUpstream } from './upstream.ts';
 
@@ -24,7 +24,7 @@ if (!parsed.success) {
 }
 const env = parsed.data;
 const logger = createLogger(env.LOG_LEVEL).child({ app: 'demo-upstream' });
-const db = openDatabase({ path: env.DEMO_UPSTREAM_DATABASE });
+const db = openSqliteDatabase({ path: env.DEMO_UPSTREAM_DATABASE });
 const upstream = await startDemoUpstream({ db, port: env.PORT, host: env.HOST, token: env.DEMO_UPSTREAM_TOKEN || undefined, logger });
 logger.info({ url: upstream.url, auth: env.DEMO_UPSTREAM_TOKEN ? 'bearer token required' : 'none' }, 'demo upstream listening');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,7 +1,7 @@
 // `npm run demo:remote`: the demo upstream on :4001 and cardql on :4000 with the six demo cards running on it, in one process.
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../config.ts';
-import { openDatabase } from '../demo/database.ts';
+import { openSqliteDatabase } from '../demo/sqlite.ts';
 import { createLogger } from '../log.ts';
 import { RegistryError } from '../registry/registry.ts';
 import { startServer } from '../server.ts';
@@ -13,7 +13,7 @@ const UPSTREAM_PORT = 4001;
 // The token the upstream requires and cardql sends (sources.json: `Bearer ${DEMO_UPSTREAM_TOKEN}`): the secret path end to end.
 const token = process.env.DEMO_UPSTREAM_TOKEN || randomBytes(12).toString('hex');
 const logger = createLogger('info').child({ app: 'demo-upstream' });
-const db = openDatabase({ path: process.env.DEMO_UPSTREAM_DATABASE ?? 'data/demo-upstream.sqlite' });
+const db = openSqliteDatabase({ path: process.env.DEMO_UPSTREAM_DATABASE ?? 'data/demo-upstream.sqlite' });
 const upstream = await startDemoUpstream({ db, port: UPSTREAM_PORT, token, logger });
 logger.info({ url: upstream.url }, 'demo upstream listening');
 

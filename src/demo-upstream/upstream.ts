@@ -4,13 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { timingSafeEqual } from 'node:crypto';
-import type { Database } from '../demo/database.ts';
+import type { SqliteDatabase } from '../demo/sqlite.ts';
 import type { Logger } from '../log.ts';
 import { createDemoSchema } from '../demo/index.ts';
 import { createLoaders } from '../demo/loaders.ts';
 
 export type DemoUpstreamOptions = {
-  db: Database;
+  db: SqliteDatabase;
   /** When set, every request must carry `Authorization: Bearer <token>` (401 otherwise). */
   token?: string | undefined;
   logger?: Logger;

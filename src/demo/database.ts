@@ -1,152 +1,66 @@
-// The embedded SQLite database behind the in-process schema: opened once per process, seeded on first open.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { generateSeed } from './seed/seed.ts';
-import { SCHEMA_SQL, TABLE_NAMES } from './tables.ts';
+// The demo's database, on either engine: the interface loaders read through, the choice of engine, and the seed's inserts.
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { SeedData } from './seed/seed-builder.ts';
+import { TABLE_NAMES, type DemoTables } from './tables.ts';
 
-export type DatabaseOptions = {
-  /** A file path, or `':memory:'` for a private database that vanishes on close. */
-  path: string;
-  /**
-   * The "now" the seed's dates are relative to; used only when the database is seeded.
-   * Default: the UTC start of the current day.
-   */
-  anchor?: Date;
+/** A statement kysely compiled for the database's dialect, with this run's parameters. */
+export type Statement = Pick<CompiledQuery, 'sql' | 'parameters'>;
+
+/**
+ * What the demo's loaders and readiness need of a database, the same on embedded SQLite (src/demo/sqlite.ts)
+ * and on PostgreSQL (src/demo/postgres.ts). Every statement is built by `kysely` for its dialect.
+ */
+export type DemoDatabase = {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Builds (compiles) statements in this database's dialect; never used to run the hot path's reads on SQLite. */
+  readonly kysely: Kysely<DemoTables>;
+  /** Statements run through `rows()`: tests and `npm run bench` read it to prove that loaders batch. */
+  readonly statementCount: number;
+  /** Runs one statement and returns its rows as objects keyed by column name. */
+  rows<R>(statement: Statement): R[] | Promise<R[]>;
+  /** Resolves when the database answers `SELECT 1`, rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  /** Safe to call twice. */
+  close(): void | Promise<void>;
 };
 
-// One prepared statement per distinct SQL text; loaders make one text per batch size, so bound the cache.
-const STATEMENT_CACHE_SIZE = 500;
-
-/** A prepared statement, and for one that returns rows the names of its columns. */
-type Prepared = { statement: BetterSqlite3.Statement; columns: string[] | null };
+/** Both engines take this many parameters per statement and more (SQLite 32,766, PostgreSQL 65,535). */
+const MAX_PARAMETERS = 30_000;
 
 /**
- * A read-only view of the database for resolvers' loaders; the better-sqlite3 handle stays inside.
- *
- * Statements run in one read transaction per turn of the event loop: the first statement of a turn
- * begins it, and it ends when the turn does (setImmediate). Left to SQLite, each statement would be
- * its own transaction, taking and releasing the WAL read lock with system calls each time: the eight
- * statements of a six-card request cost 53 µs that way and 34 µs in one transaction (cpuUsage,
- * 20,000 rounds). It also means the statements of one turn, and so every batch a request's loaders
- * run together, read one snapshot.
+ * The seed's INSERTs, `rowsPerStatement` rows each (default: as many as the parameter limit allows): the SQL
+ * text and its flat parameters. Over a network (PostgreSQL) few large statements are fast; in-process
+ * (SQLite) one prepared single-row statement run per row is faster still (no large parameter arrays).
  */
-export class Database {
-  /** Statements executed through `all()`: tests read it to prove that loaders batch. */
-  statementCount = 0;
-  readonly #sqlite: BetterSqlite3.Database;
-  readonly #statements = new Map<string, Prepared>();
-  readonly #begin: BetterSqlite3.Statement;
-  readonly #commit: BetterSqlite3.Statement;
-  #turnEnd: NodeJS.Immediate | undefined;
-
-  constructor(sqlite: BetterSqlite3.Database) {
-    this.#sqlite = sqlite;
-    this.#begin = sqlite.prepare('BEGIN');
-    this.#commit = sqlite.prepare('COMMIT');
-  }
-
-  /** Runs a query and returns every row, reusing the prepared statement for the same SQL text. */
-  all<T>(sql: string, params: readonly unknown[] = []): T[] {
-    let prepared = this.#statements.get(sql);
-    if (!prepared) {
-      prepared = prepare(this.#sqlite, sql);
-      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
-      this.#statements.set(sql, prepared);
-    }
-    this.statementCount += 1;
-    this.#readInThisTurn();
-    const { statement, columns } = prepared;
-    if (!columns) return statement.all(...params) as T[];
-    const rows = statement.all(...params) as unknown[][];
-    return rows.map((values) => rowObject(columns, values) as T);
-  }
-
-  isOpen(): boolean {
-    return this.#sqlite.open;
-  }
-
-  /** Safe to call twice. */
-  close(): void {
-    this.#endTurn();
-    this.#statements.clear();
-    if (this.#sqlite.open) this.#sqlite.close();
-  }
-
-  #readInThisTurn(): void {
-    if (this.#turnEnd || this.#sqlite.inTransaction) return;
-    this.#begin.run();
-    this.#turnEnd = setImmediate(this.#endTurn);
-  }
-
-  readonly #endTurn = (): void => {
-    if (this.#turnEnd) clearImmediate(this.#turnEnd);
-    this.#turnEnd = undefined;
-    if (this.#sqlite.open && this.#sqlite.inTransaction) this.#commit.run();
-  };
-}
-
-/**
- * Opens (creating it if need be) the demo database. Tables are created and, when the customers
- * table is empty, seeded from `anchor` in one transaction, so a crash never leaves half a seed.
- * A file database is reused as is on later opens, whatever `anchor` they pass.
- */
-export function openDatabase({ path, anchor = startOfUtcDay(new Date()) }: DatabaseOptions): Database {
-  const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new BetterSqlite3(path);
-  try {
-    // WAL lets readers carry on while another process writes; it means nothing for memory databases.
-    if (!inMemory) sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    // SQLite's own default page cache (2 MB) rather than better-sqlite3's 16 MB: the OS page cache holds
-    // the file anyway, and under load the larger cache was 10 MB of the process's RSS for no CPU saved
-    // (npm run bench, bench/RESULTS.md).
-    sqlite.pragma('cache_size = -2000');
-    // IMMEDIATE takes the write lock before the emptiness check, so two processes cannot both seed.
-    sqlite.transaction(() => {
-      sqlite.exec(SCHEMA_SQL);
-      if (sqlite.prepare('SELECT 1 FROM customers LIMIT 1').get() === undefined) seed(sqlite, anchor);
-    }).immediate();
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
-  return new Database(sqlite);
-}
-
-/**
- * Statements that return rows run in raw mode (arrays), made into objects here: 20% less CPU per
- * statement than better-sqlite3 building them (10.0 → 7.9 µs for a customer's invoices), and
- * SQL is the largest share of a Plain request's CPU. Same objects: column names as keys, in order.
- */
-function prepare(sqlite: BetterSqlite3.Database, sql: string): Prepared {
-  const statement = sqlite.prepare(sql);
-  if (!statement.reader) return { statement, columns: null };
-  return { statement: statement.raw(true), columns: statement.columns().map((column) => column.name) };
-}
-
-function rowObject(columns: readonly string[], values: readonly unknown[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
-  return row;
-}
-
-function seed(sqlite: BetterSqlite3.Database, anchor: Date): void {
-  const data = generateSeed(anchor);
+export function* seedInserts(kysely: Kysely<DemoTables>, data: SeedData, rowsPerStatement = Number.POSITIVE_INFINITY): Generator<Statement> {
   for (const table of TABLE_NAMES) {
-    const rows = data[table];
+    const rows: ReadonlyArray<Record<string, unknown>> = data[table];
     const first = rows[0];
     if (!first) continue;
     const columns = Object.keys(first);
-    const insert = sqlite.prepare(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`,
-    );
-    for (const row of rows) insert.run(row);
+    const perStatement = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PARAMETERS / columns.length)));
+    // The SQL of a full chunk is compiled once and reused; only the last, shorter chunk gets its own.
+    const texts = new Map<number, string>();
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      let sql = texts.get(chunk.length);
+      if (sql === undefined) texts.set(chunk.length, (sql = insertText(kysely, table, columns, chunk.length)));
+      const parameters: unknown[] = [];
+      for (const row of chunk) for (const column of columns) parameters.push(row[column]);
+      yield { sql, parameters };
+    }
   }
-  sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('anchor', anchor.toISOString());
 }
 
-function startOfUtcDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+/** `INSERT INTO <table> (<columns>) VALUES (…), …` for `count` rows, parameters row by row in `columns` order. */
+function insertText(kysely: Kysely<DemoTables>, table: (typeof TABLE_NAMES)[number], columns: readonly string[], count: number): string {
+  const marker = (row: number, column: number) => `\u0000${row}:${column}`;
+  const rows = Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((column, c) => [column, marker(r, c)])));
+  const compiled = kysely.insertInto(table).values(rows as never).compile();
+  // The reuse above relies on this order; kysely has always kept it, and this says so if it ever does not.
+  const expected = rows.flatMap((_, r) => columns.map((_column, c) => marker(r, c)));
+  if (compiled.parameters.length !== expected.length || compiled.parameters.some((value, i) => value !== expected[i])) {
+    throw new Error(`kysely compiled the ${table} insert with its parameters in another order than its rows and columns`);
+  }
+  return compiled.sql;
 }

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { buildLocalSchema, type KnownCustomer, type LocalData } from '../execution/local.ts';
-import { loggable } from '../log.ts';
 import type { Context } from './context.ts';
-import { openDatabase, type Database } from './database.ts';
+import type { DemoDatabase } from './database.ts';
+import { openPostgresDatabase } from './postgres.ts';
+import { openSqliteDatabase, startOfUtcDay } from './sqlite.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 import { DEMO_CUSTOMERS } from './seed/seed-demo.ts';
@@ -22,7 +23,7 @@ export function createDemoSchema(): GraphQLSchema {
 }
 
 /** The demo's per-request context factory over `db`: fresh DataLoaders each call. */
-export function demoContext(db: Database): () => Context {
+export function demoContext(db: DemoDatabase): () => Context {
   return () => ({ loaders: createLoaders(db) });
 }
 
@@ -32,29 +33,42 @@ export type DemoDataOptions = {
 };
 
 /** The demo as `LocalData` over an open database: loaders per request, `SELECT 1` for readiness, the seeded customers for the preview. */
-export function createDemoData(db: Database, { ownsDatabase = false }: DemoDataOptions = {}): LocalData<Context> {
+export function createDemoData(db: DemoDatabase, { ownsDatabase = false }: DemoDataOptions = {}): LocalData<Context> {
   return {
     typeDefs: readDemoTypeDefs(),
     resolvers,
     createContext: demoContext(db),
-    async ready() {
-      if (!db.isOpen()) throw loggable(new Error('the demo database is closed'));
-      const rows = db.all<{ ok: number }>('SELECT 1 AS ok');
-      if (rows[0]?.ok !== 1) throw new Error(`expected SELECT 1 to return 1, received ${JSON.stringify(rows)}`);
-    },
+    ready: () => db.ping(),
     findCustomer: (given) => findDemoCustomer(db, given),
     previewEmails: Object.values(DEMO_CUSTOMERS).map((customer) => customer.email),
     ...(ownsDatabase && { close: () => db.close() }),
   };
 }
 
-/** Opens (on first start creates and seeds) the demo database at `path` and serves it as `LocalData`. */
-export function openDemoData({ path }: { path: string }): LocalData<Context> {
-  return createDemoData(openDatabase({ path }), { ownsDatabase: true });
+export type DemoDatabaseOptions = {
+  /** PostgreSQL (DATABASE_URL) when set; otherwise the embedded SQLite file at `path`. */
+  url?: string | undefined;
+  /** The SQLite file (CARDQL_DATABASE), or `:memory:`. */
+  path: string;
+  /** The "now" a new seed's dates are relative to. Default: the UTC start of today. */
+  anchor?: Date;
+};
+
+/**
+ * Opens the demo database on PostgreSQL when `url` is given, else on SQLite at `path`; on first open its
+ * tables are created and seeded (10,000 customers). `npm run db:setup` does only this.
+ */
+export async function openDemoDatabase({ url, path, anchor = startOfUtcDay(new Date()) }: DemoDatabaseOptions): Promise<DemoDatabase> {
+  return url ? await openPostgresDatabase({ url, anchor }) : openSqliteDatabase({ path, anchor });
+}
+
+/** Opens (on first start creates and seeds) the demo database and serves it as `LocalData`. */
+export async function openDemoData(options: DemoDatabaseOptions): Promise<LocalData<Context>> {
+  return createDemoData(await openDemoDatabase(options), { ownsDatabase: true });
 }
 
 /** Tried in the order the schema's `customer` field documents: external id, email, Plain's id. */
-async function findDemoCustomer(db: Database, given: { id?: string; email?: string; externalId?: string }): Promise<KnownCustomer | null> {
+async function findDemoCustomer(db: DemoDatabase, given: { id?: string; email?: string; externalId?: string }): Promise<KnownCustomer | null> {
   const loaders = createLoaders(db);
   const lookups = [
     [loaders.customerByExternalId, given.externalId],

@@ -1,6 +1,7 @@
-// Per-request DataLoaders over the demo database: one SQL statement per batch, results in key order.
+// Per-request DataLoaders over the demo database: one SQL statement per batch, results in key order, on either engine.
 import DataLoader from 'dataloader';
-import type { Database } from './database.ts';
+import type { DemoDatabase } from './database.ts';
+import type { TableName } from './tables.ts';
 import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from './rows.ts';
 
 export type Loaders = {
@@ -28,7 +29,7 @@ export const LOADER_COUNT = 11;
 const MAX_BATCH_SIZE = 100;
 
 /** Creates fresh loaders, and so fresh caches: call once per Plain request, never share across requests. */
-export function createLoaders(db: Database): Loaders {
+export function createLoaders(db: DemoDatabase): Loaders {
   const normalizeEmail = (email: string): string => email.trim().toLowerCase();
   // A customer found by one key is primed into the others, so a later lookup by another key costs nothing.
   const primeCustomers = (rows: readonly CustomerRow[]): void => {
@@ -39,37 +40,50 @@ export function createLoaders(db: Database): Loaders {
       if (row.plain_customer_id) loaders.customerByPlainId.prime(row.plain_customer_id, row);
     }
   };
-  const customerBy = (column: 'id' | 'external_id' | 'email' | 'plain_customer_id', normalize?: (key: string) => string) =>
-    one<CustomerRow>(db, { table: 'customers', column }, (row) => row[column] ?? '', { normalize, onRows: primeCustomers });
+  const customerBy = (query: Query, column: 'id' | 'external_id' | 'email' | 'plain_customer_id', normalize?: (key: string) => string) =>
+    one<CustomerRow>(db, query, (row) => row[column] ?? '', { normalize, onRows: primeCustomers });
 
   const loaders: Loaders = {
-    customerById: customerBy('id'),
-    customerByExternalId: customerBy('external_id'),
-    customerByEmail: customerBy('email', normalizeEmail),
-    customerByPlainId: customerBy('plain_customer_id'),
-    companyById: one<CompanyRow>(db, { table: 'companies', column: 'id' }, (row) => row.id),
-    subscriptionByCustomerId: one<SubscriptionRow>(
-      db,
-      { table: 'subscriptions', column: 'customer_id', filter: "status IN ('ACTIVE', 'TRIALING', 'PAST_DUE')", orderBy: 'started_at DESC, id DESC' },
-      (row) => row.customer_id,
-    ),
-    planById: one<PlanRow>(db, { table: 'plans', column: 'id' }, (row) => row.id),
-    invoicesByCustomerId: many<InvoiceRow>(db, { table: 'invoices', column: 'customer_id', orderBy: 'issued_at DESC, id DESC' }, (row) => row.customer_id),
-    lineItemsByInvoiceId: many<LineItemRow>(db, { table: 'line_items', column: 'invoice_id', orderBy: 'id' }, (row) => row.invoice_id),
-    usageByCustomerId: many<UsageRow>(db, { table: 'usage_metrics', column: 'customer_id', orderBy: 'id' }, (row) => row.customer_id),
-    ordersByCustomerId: many<OrderRow>(db, { table: 'orders', column: 'customer_id', orderBy: 'placed_at DESC, id DESC' }, (row) => row.customer_id),
+    customerById: customerBy(QUERIES.customerById, 'id'),
+    customerByExternalId: customerBy(QUERIES.customerByExternalId, 'external_id'),
+    customerByEmail: customerBy(QUERIES.customerByEmail, 'email', normalizeEmail),
+    customerByPlainId: customerBy(QUERIES.customerByPlainId, 'plain_customer_id'),
+    companyById: one<CompanyRow>(db, QUERIES.companyById, (row) => row.id),
+    subscriptionByCustomerId: one<SubscriptionRow>(db, QUERIES.subscriptionByCustomerId, (row) => row.customer_id),
+    planById: one<PlanRow>(db, QUERIES.planById, (row) => row.id),
+    invoicesByCustomerId: many<InvoiceRow>(db, QUERIES.invoicesByCustomerId, (row) => row.customer_id),
+    lineItemsByInvoiceId: many<LineItemRow>(db, QUERIES.lineItemsByInvoiceId, (row) => row.invoice_id),
+    usageByCustomerId: many<UsageRow>(db, QUERIES.usageByCustomerId, (row) => row.customer_id),
+    ordersByCustomerId: many<OrderRow>(db, QUERIES.ordersByCustomerId, (row) => row.customer_id),
   };
   return loaders;
 }
 
-/** What one batch selects: `SELECT * FROM <table> WHERE [<filter> AND] <column> IN (…) [ORDER BY <orderBy>]`. */
+/** What one batch selects: `SELECT * FROM <table> WHERE [<filter> IN (…) AND] <column> IN (<keys>) [ORDER BY <orderBy>]`. */
 type Query = {
-  table: string;
+  table: TableName;
   column: string;
-  filter?: string;
+  filter?: { column: string; in: readonly string[] };
   /** For `one`, the first row of a key in this order wins. */
-  orderBy?: string;
+  orderBy?: ReadonlyArray<readonly [column: string, direction: 'asc' | 'desc']>;
 };
+
+const newestFirst = (column: string) => [[column, 'desc'], ['id', 'desc']] as const;
+
+/** One per loader, for the life of the process: their compiled statements are cached under them. */
+const QUERIES = {
+  customerById: { table: 'customers', column: 'id' },
+  customerByExternalId: { table: 'customers', column: 'external_id' },
+  customerByEmail: { table: 'customers', column: 'email' },
+  customerByPlainId: { table: 'customers', column: 'plain_customer_id' },
+  companyById: { table: 'companies', column: 'id' },
+  subscriptionByCustomerId: { table: 'subscriptions', column: 'customer_id', filter: { column: 'status', in: ['ACTIVE', 'TRIALING', 'PAST_DUE'] }, orderBy: newestFirst('started_at') },
+  planById: { table: 'plans', column: 'id' },
+  invoicesByCustomerId: { table: 'invoices', column: 'customer_id', orderBy: newestFirst('issued_at') },
+  lineItemsByInvoiceId: { table: 'line_items', column: 'invoice_id', orderBy: [['id', 'asc']] },
+  usageByCustomerId: { table: 'usage_metrics', column: 'customer_id', orderBy: [['id', 'asc']] },
+  ordersByCustomerId: { table: 'orders', column: 'customer_id', orderBy: newestFirst('placed_at') },
+} satisfies Record<keyof Loaders, Query>;
 
 type OneOptions<R> = {
   /** Applied to keys for the cache and the query alike. */
@@ -78,11 +92,11 @@ type OneOptions<R> = {
 };
 
 /** A loader of at most one row per key: `null` where no row matches. */
-function one<R>(db: Database, query: Query, keyOf: (row: R) => string, options: OneOptions<R> = {}): DataLoader<string, R | null> {
+function one<R>(db: DemoDatabase, query: Query, keyOf: (row: R) => string, options: OneOptions<R> = {}): DataLoader<string, R | null> {
   const { normalize = (key: string) => key, onRows } = options;
   return new DataLoader<string, R | null, string>(
     async (keys) => {
-      const rows = fetchIn<R>(db, query, keys.map(normalize));
+      const rows = await fetchIn<R>(db, query, keys.map(normalize));
       onRows?.(rows);
       const byKey = new Map<string, R>();
       for (const row of rows) if (!byKey.has(keyOf(row))) byKey.set(keyOf(row), row);
@@ -93,20 +107,54 @@ function one<R>(db: Database, query: Query, keyOf: (row: R) => string, options: 
 }
 
 /** A loader of every row per key, in the query's order: `[]` where no row matches. */
-function many<R>(db: Database, query: Query, keyOf: (row: R) => string): DataLoader<string, R[]> {
+function many<R>(db: DemoDatabase, query: Query, keyOf: (row: R) => string): DataLoader<string, R[]> {
   return new DataLoader<string, R[]>(
     async (keys) => {
       const byKey = new Map<string, R[]>(keys.map((key) => [key, []]));
-      for (const row of fetchIn<R>(db, query, keys)) byKey.get(keyOf(row))?.push(row);
+      for (const row of await fetchIn<R>(db, query, keys)) byKey.get(keyOf(row))?.push(row);
       return keys.map((key) => byKey.get(key) ?? []);
     },
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
 
-/** The batch's one statement. Table and column names come from this file only, never from a request. */
-function fetchIn<R>(db: Database, { table, column, filter, orderBy }: Query, keys: readonly string[]): R[] {
-  const placeholders = keys.map(() => '?').join(', ');
-  const where = `${filter ? `${filter} AND ` : ''}${column} IN (${placeholders})`;
-  return db.all<R>(`SELECT * FROM ${table} WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ''}`, keys);
+/**
+ * A query compiled by kysely for one batch size: its SQL text, and the parameters around the keys (the
+ * filter's values come first). Built on a batch size's first use and kept for the life of the database.
+ */
+type Template = { sql: string; before: readonly unknown[]; after: readonly unknown[] };
+
+const templates = new WeakMap<DemoDatabase, Map<Query, Array<Template | undefined>>>();
+
+/** The batch's one statement; its shape is compiled once per (query, batch size), then only its parameters change. */
+function fetchIn<R>(db: DemoDatabase, query: Query, keys: readonly string[]): R[] | Promise<R[]> {
+  let byQuery = templates.get(db);
+  if (!byQuery) templates.set(db, (byQuery = new Map()));
+  let bySize = byQuery.get(query);
+  if (!bySize) byQuery.set(query, (bySize = []));
+  const template = (bySize[keys.length] ??= compileTemplate(db, query, keys.length));
+  const parameters = template.before.length === 0 && template.after.length === 0 ? keys : [...template.before, ...keys, ...template.after];
+  return db.rows<R>({ sql: template.sql, parameters });
 }
+
+function compileTemplate(db: DemoDatabase, { table, column, filter, orderBy = [] }: Query, size: number): Template {
+  const markers = Array.from({ length: size }, (_, i) => `\u0000key${i}`);
+  // Table and column names come from QUERIES only, never from a request; kysely quotes them.
+  let builder = db.kysely.selectFrom(table).selectAll() as unknown as DynamicSelect;
+  if (filter) builder = builder.where(filter.column, 'in', filter.in);
+  builder = builder.where(column, 'in', markers);
+  for (const [by, direction] of orderBy) builder = builder.orderBy(by, direction);
+  const { sql, parameters } = builder.compile();
+  const first = parameters.indexOf(markers[0]);
+  if (first < 0 || markers.some((marker, i) => parameters[first + i] !== marker)) {
+    throw new Error(`kysely compiled the ${table} batch with its keys apart: expected them side by side in its parameters`);
+  }
+  return { sql, before: parameters.slice(0, first), after: parameters.slice(first + size) };
+}
+
+/** The few builder methods used above, on tables and columns chosen at run time from QUERIES. */
+type DynamicSelect = {
+  where(column: string, operator: 'in', values: readonly unknown[]): DynamicSelect;
+  orderBy(column: string, direction: 'asc' | 'desc'): DynamicSelect;
+  compile(): { sql: string; parameters: readonly unknown[] };
+};

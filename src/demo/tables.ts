@@ -1,4 +1,6 @@
-// The demo database's DDL; `CREATE … IF NOT EXISTS` so opening an existing file is a no-op.
+// The demo database's tables for kysely: their row types, and their DDL built once for SQLite and PostgreSQL alike.
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from './rows.ts';
 
 /** Tables in foreign-key order: seeding inserts them in this order. */
 export const TABLE_NAMES = [
@@ -14,92 +16,121 @@ export const TABLE_NAMES = [
 
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** The database as kysely types it: one row type per table (src/demo/rows.ts), plus `meta` (the seed's anchor). */
+export type DemoTables = {
+  meta: { key: string; value: string };
+  plans: PlanRow;
+  companies: CompanyRow;
+  customers: CustomerRow;
+  subscriptions: SubscriptionRow;
+  invoices: InvoiceRow;
+  line_items: LineItemRow;
+  usage_metrics: UsageRow;
+  orders: OrderRow;
+};
+
 // CHECK constraints keep the enum columns in step with the GraphQL enums, so a bad seed fails at insert.
-export const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS plans (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  tier TEXT NOT NULL CHECK (tier IN ('FREE', 'STARTER', 'GROWTH', 'ENTERPRISE')),
-  unit_price_cents INTEGER NOT NULL,
-  currency TEXT NOT NULL,
-  billing_interval TEXT NOT NULL CHECK (billing_interval IN ('MONTH', 'YEAR'))
-);
-CREATE TABLE IF NOT EXISTS companies (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  domain TEXT NOT NULL UNIQUE,
-  industry TEXT NOT NULL,
-  employee_count INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS customers (
-  id TEXT PRIMARY KEY,
-  external_id TEXT NOT NULL UNIQUE,
-  plain_customer_id TEXT UNIQUE,
-  email TEXT NOT NULL UNIQUE,
-  full_name TEXT NOT NULL,
-  company_id TEXT REFERENCES companies (id),
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS subscriptions (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers (id),
-  plan_id TEXT NOT NULL REFERENCES plans (id),
-  status TEXT NOT NULL CHECK (status IN ('TRIALING', 'ACTIVE', 'PAST_DUE', 'CANCELED')),
-  seats INTEGER NOT NULL,
-  started_at TEXT NOT NULL,
-  current_period_end TEXT NOT NULL,
-  cancel_at_period_end INTEGER NOT NULL CHECK (cancel_at_period_end IN (0, 1))
-);
-CREATE INDEX IF NOT EXISTS subscriptions_by_customer ON subscriptions (customer_id, started_at);
-CREATE TABLE IF NOT EXISTS invoices (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers (id),
-  number TEXT NOT NULL UNIQUE,
-  status TEXT NOT NULL CHECK (status IN ('DRAFT', 'OPEN', 'PAID', 'PAST_DUE', 'VOID')),
-  total_cents INTEGER NOT NULL,
-  currency TEXT NOT NULL,
-  issued_at TEXT NOT NULL,
-  due_at TEXT NOT NULL,
-  paid_at TEXT,
-  url TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS invoices_by_customer ON invoices (customer_id, issued_at);
-CREATE TABLE IF NOT EXISTS line_items (
-  id TEXT PRIMARY KEY,
-  invoice_id TEXT NOT NULL REFERENCES invoices (id),
-  description TEXT NOT NULL,
-  quantity INTEGER NOT NULL,
-  unit_amount_cents INTEGER NOT NULL,
-  amount_cents INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS line_items_by_invoice ON line_items (invoice_id);
-CREATE TABLE IF NOT EXISTS usage_metrics (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers (id),
-  metric TEXT NOT NULL,
-  name TEXT NOT NULL,
-  used INTEGER NOT NULL,
-  usage_limit INTEGER,
-  unit TEXT NOT NULL,
-  period_start TEXT NOT NULL,
-  period_end TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS usage_metrics_by_customer ON usage_metrics (customer_id);
-CREATE TABLE IF NOT EXISTS orders (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers (id),
-  number TEXT NOT NULL UNIQUE,
-  status TEXT NOT NULL CHECK (status IN ('PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELED', 'RETURNED')),
-  total_cents INTEGER NOT NULL,
-  currency TEXT NOT NULL,
-  item_count INTEGER NOT NULL,
-  placed_at TEXT NOT NULL,
-  carrier TEXT,
-  tracking_url TEXT
-);
-CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (customer_id, placed_at);
-`;
+// Dates are ISO 8601 UTC text on both engines (text order is time order), and booleans 0/1 integers, so
+// that rows read the same from either: the resolvers and the cards never see which one answered.
+const inList = (column: string, values: readonly string[]) => sql`${sql.ref(column)} IN (${sql.join(values.map((value) => sql.lit(value)))})`;
+
+/**
+ * Every `CREATE … IF NOT EXISTS` statement of the demo schema, compiled for `db`'s dialect: running them
+ * on an existing database changes nothing.
+ */
+export function schemaStatements(db: Kysely<DemoTables>): CompiledQuery[] {
+  const s = db.schema;
+  return [
+    s.createTable('meta').ifNotExists().addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()),
+    s
+      .createTable('plans')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('tier', 'text', (c) => c.notNull().check(inList('tier', ['FREE', 'STARTER', 'GROWTH', 'ENTERPRISE'])))
+      .addColumn('unit_price_cents', 'integer', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('billing_interval', 'text', (c) => c.notNull().check(inList('billing_interval', ['MONTH', 'YEAR']))),
+    s
+      .createTable('companies')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('domain', 'text', (c) => c.notNull().unique())
+      .addColumn('industry', 'text', (c) => c.notNull())
+      .addColumn('employee_count', 'integer', (c) => c.notNull()),
+    s
+      .createTable('customers')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('external_id', 'text', (c) => c.notNull().unique())
+      .addColumn('plain_customer_id', 'text', (c) => c.unique())
+      .addColumn('email', 'text', (c) => c.notNull().unique())
+      .addColumn('full_name', 'text', (c) => c.notNull())
+      .addColumn('company_id', 'text', (c) => c.references('companies.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull()),
+    s
+      .createTable('subscriptions')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
+      .addColumn('status', 'text', (c) => c.notNull().check(inList('status', ['TRIALING', 'ACTIVE', 'PAST_DUE', 'CANCELED'])))
+      .addColumn('seats', 'integer', (c) => c.notNull())
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('current_period_end', 'text', (c) => c.notNull())
+      .addColumn('cancel_at_period_end', 'integer', (c) => c.notNull().check(sql`cancel_at_period_end IN (0, 1)`)),
+    s.createIndex('subscriptions_by_customer').ifNotExists().on('subscriptions').columns(['customer_id', 'started_at']),
+    s
+      .createTable('invoices')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('number', 'text', (c) => c.notNull().unique())
+      .addColumn('status', 'text', (c) => c.notNull().check(inList('status', ['DRAFT', 'OPEN', 'PAID', 'PAST_DUE', 'VOID'])))
+      .addColumn('total_cents', 'integer', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('issued_at', 'text', (c) => c.notNull())
+      .addColumn('due_at', 'text', (c) => c.notNull())
+      .addColumn('paid_at', 'text')
+      .addColumn('url', 'text', (c) => c.notNull()),
+    s.createIndex('invoices_by_customer').ifNotExists().on('invoices').columns(['customer_id', 'issued_at']),
+    s
+      .createTable('line_items')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('quantity', 'integer', (c) => c.notNull())
+      .addColumn('unit_amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('amount_cents', 'integer', (c) => c.notNull()),
+    s.createIndex('line_items_by_invoice').ifNotExists().on('line_items').column('invoice_id'),
+    s
+      .createTable('usage_metrics')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('metric', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('used', 'integer', (c) => c.notNull())
+      .addColumn('usage_limit', 'integer')
+      .addColumn('unit', 'text', (c) => c.notNull())
+      .addColumn('period_start', 'text', (c) => c.notNull())
+      .addColumn('period_end', 'text', (c) => c.notNull()),
+    s.createIndex('usage_metrics_by_customer').ifNotExists().on('usage_metrics').column('customer_id'),
+    s
+      .createTable('orders')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('number', 'text', (c) => c.notNull().unique())
+      .addColumn('status', 'text', (c) => c.notNull().check(inList('status', ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELED', 'RETURNED'])))
+      .addColumn('total_cents', 'integer', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('item_count', 'integer', (c) => c.notNull())
+      .addColumn('placed_at', 'text', (c) => c.notNull())
+      .addColumn('carrier', 'text')
+      .addColumn('tracking_url', 'text'),
+    s.createIndex('orders_by_customer').ifNotExists().on('orders').columns(['customer_id', 'placed_at']),
+  ].map((builder) => builder.compile());
+}

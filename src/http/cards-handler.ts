@@ -75,7 +75,8 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested: answered with a notice card');
       // Each card was validated against Plain's schema once already, where it was made (runCard,
       // failedCard, unknownCard): the response is only their list, so a second pass would check nothing new.
-      const response: CardsResponse = { cards: answerEveryKey(cardsRequest.cardKeys, results) };
+      // Results come in the order of the (deduplicated) keys: only unknown keys need weaving in.
+      const response: CardsResponse = { cards: unknownKeys.length === 0 ? results.map((r) => r.card) : answerEveryKey(cardsRequest.cardKeys, results) };
       const durationMs = since(started);
       log.info({ ...summary, status: 200, durationMs }, 'cards request');
       telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });

@@ -103,6 +103,10 @@ function checkQuery(
   }
   // The query's folder chooses its source (docs/remote-sources.md): that is the only place it is said.
   const source = sources.get(folder);
+  if (!source && folder === LOCAL_SOURCE) {
+    problems.push(`${where}:1: a card on the in-process data, but there is none (CARDQL_LOCAL_SOURCE=none): expected it under ${join('queries', '<source>')}/ to run on a remote source, or CARDQL_LOCAL_SOURCE set`);
+    return undefined;
+  }
   if (!source) {
     const remote = [...sources.keys()].filter((name) => name !== LOCAL_SOURCE);
     problems.push(`${where}:1: the folder "${folder}" names no declared source: expected one of ${remote.length > 0 ? remote.join(', ') : '(none declared)'}, declared in the file CARDQL_SOURCES points at`);

@@ -1,7 +1,7 @@
 // Builds apps for tests: the real pipeline on a real in-memory SQLite database, logs captured as JSON.
 import { createApp, type App, type AppOverrides } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase, type Database } from '../../src/demo/database.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/demo/sqlite.ts';
 import { createDemoData } from '../../src/demo/index.ts';
 import { sign } from '../../src/http/verify.ts';
 import { createLogger } from '../../src/log.ts';
@@ -14,14 +14,14 @@ export const ALEX = { id: 'c_01GW2NTPQNPWTRKAC0G8Z518W2', email: 'alex@grocery.c
 
 export const DEMO_KEYS = ['plan-details', 'subscription-status', 'customer-details', 'usage', 'latest-invoice', 'recent-orders'];
 
-export function seededDatabase(): Database {
-  return openDatabase({ path: ':memory:', anchor: ANCHOR });
+export function seededDatabase(): SqliteDatabase {
+  return openSqliteDatabase({ path: ':memory:', anchor: ANCHOR });
 }
 
 export type TestApp = App & { logs: () => Array<Record<string, unknown>>; rawLogs: () => string };
 
 /** `AppOverrides`, plus `db`: the demo on that database (default: a fresh seeded one in memory). */
-export type TestAppOverrides = AppOverrides & { db?: Database };
+export type TestAppOverrides = AppOverrides & { db?: SqliteDatabase };
 
 /** An app on test defaults; `env` is read exactly as the process environment would be. */
 export async function createTestApp(env: Record<string, string> = {}, { db, ...overrides }: TestAppOverrides = {}): Promise<TestApp> {

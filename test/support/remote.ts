@@ -9,7 +9,7 @@ import { createYoga } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { createDemoUpstream, startDemoUpstream } from '../../src/demo-upstream/upstream.ts';
 import { createLoaders } from '../../src/demo/loaders.ts';
-import type { Database } from '../../src/demo/database.ts';
+import type { SqliteDatabase } from '../../src/demo/sqlite.ts';
 import { seededDatabase } from './app.ts';
 
 /** What an upstream saw: one entry per HTTP request, and every TCP connection opened to it. */
@@ -41,14 +41,14 @@ function watch(server: Server): Seen {
 }
 
 /** The real demo upstream (graphql-yoga over its own seeded SQLite) on a free loopback port. */
-export async function startTestUpstream({ db = seededDatabase(), token }: { db?: Database; token?: string } = {}): Promise<TestUpstream & { db: Database }> {
+export async function startTestUpstream({ db = seededDatabase(), token }: { db?: SqliteDatabase; token?: string } = {}): Promise<TestUpstream & { db: SqliteDatabase }> {
   const running = await startDemoUpstream({ db, port: 0, token });
   const seen = watch(running.server);
   return { url: running.url, seen, db, close: async () => (await running.close(), db.close()) };
 }
 
 /** graphql-yoga over any executable schema whose resolvers read the demo loaders, e.g. one with a failing resolver. */
-export async function startYogaUpstream(schema: GraphQLSchema, db: Database = seededDatabase()): Promise<TestUpstream> {
+export async function startYogaUpstream(schema: GraphQLSchema, db: SqliteDatabase = seededDatabase()): Promise<TestUpstream> {
   const yoga = createYoga({ schema, context: () => ({ loaders: createLoaders(db) }), graphiql: false, logging: false, maskedErrors: false });
   return listen(createServer(yoga), async () => db.close());
 }
@@ -60,7 +60,7 @@ export type Script = (response: ServerResponse, index: number, pass: () => Promi
  * A node:http upstream answering the n-th operation as `script` says: 500s, 429s, bad JSON, silence.
  * cardql's introspection at startup (the drift check) is answered 404 and not counted.
  */
-export async function startScriptedUpstream(script: Script, db?: Database): Promise<TestUpstream> {
+export async function startScriptedUpstream(script: Script, db?: SqliteDatabase): Promise<TestUpstream> {
   const yoga = db ? createDemoUpstream({ db }) : undefined;
   let index = 0;
   const server = createServer((request, response) => {
