@@ -22,6 +22,13 @@ import type { Telemetry } from './telemetry.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness, createSourceLog } from './health/readiness.ts';
+import { createFleetMetrics } from './metrics/fleet-metrics.ts';
+import { traceCardsRequest, tracedSource } from './tracing/spans.ts';
+import { tracingEnabled } from './tracing/tracing.ts';
+import type { SourceGuardEvents } from './remote/breaker.ts';
+import { createLastGood, type LastGood } from './stale/last-good.ts';
+import { createRedisStore } from './stale/redis-store.ts';
+import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
 export type App = {
@@ -54,6 +61,8 @@ export type AppOverrides = {
   /** Replaces or adds sources; the in-process one is named `local`. */
   sources?: Source[];
   telemetry?: Telemetry;
+  /** Replaces the store of last good cards that the config would build (tests). */
+  staleStore?: StaleStore;
 };
 
 /**
@@ -72,11 +81,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Before any other source exists, so that remote sources can report upstream requests to it.
   // Label values are looked up in the live registry and sources at each event: only configured names.
   const metrics = createMetrics({ cards: { has: (key) => registry.has(key) }, sources });
+  const fleetMetrics = createFleetMetrics(metrics.registry, sources);
   const telemetry = overrides.telemetry ? teeTelemetry(metrics.telemetry, overrides.telemetry) : metrics.telemetry;
   // Remote sources from CARDQL_SOURCES, each with its pinned schema (docs/remote-sources.md).
-  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry });
+  const guardEvents: SourceGuardEvents = {
+    circuit(source, state) {
+      fleetMetrics.sourceGuard.circuit(source, state);
+      if (state === 'open') logger.warn({ source, circuit: state }, 'source circuit breaker open: its cards fail fast (stale when known) until a probe succeeds');
+      else logger.info({ source, circuit: state }, state === 'closed' ? 'source circuit breaker closed: the source answers again' : 'source circuit breaker half-open: probing the source');
+    },
+    rejected: fleetMetrics.sourceGuard.rejected,
+  };
+  const { sources: remoteSources, warnings } = createRemoteSources(config, { telemetry, guardEvents });
   for (const warning of warnings) logger.warn(warning);
   for (const source of remoteSources) sources.set(source.name, source);
+  // Every configured source's breaker is in the metrics from the start, closed.
+  for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
   const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources }).catch(async (error: unknown) => {
     if (overrides.local === undefined) await local?.close?.();
@@ -87,9 +107,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   let shuttingDown = false;
   const sourceLog = createSourceLog(logger);
-  const readiness = () => checkReadiness({ sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog });
+
+  // With tracing on, each card's execution on its source is a span (a child of the card's).
+  const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
+  const lastGood = createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
+  // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
+  const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
+  const optional: Record<string, () => string | undefined> =
+    lastGood?.store.kind === 'redis' ? { 'stale-store': () => lastGood.store.problem() } : {};
+  const readiness = () => checkReadiness({ sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog, optional });
+  const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null): Promise<Resolution> => {
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs });
+    if (!lastGood) return resolution;
+    return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
+  };
   const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
-    resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs: config.deadlineMs });
+    tracingEnabled() ? traceCardsRequest(request, requestId, workspaceId, () => resolveAll(request, requestId, workspaceId)) : resolveAll(request, requestId, workspaceId);
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config.admin);
   const metricsGate = createMetricsGate(config.metrics);
@@ -168,6 +201,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async close() {
       shuttingDown = true;
+      await lastGood?.store.close();
       if (overrides.local === undefined) await local?.close?.();
     },
   };
@@ -191,3 +225,20 @@ function explorerScope(): RequestScope {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** Last good cards per the config: on Redis with REDIS_URL, in process otherwise, none when turned off. */
+function createStaleCards(
+  config: Config,
+  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: Parameters<typeof createRedisStore>[0]['events'] },
+): LastGood | undefined {
+  const stale = config.stale;
+  if (!stale) return undefined;
+  const maxAgeMs = stale.maxAgeSeconds * 1000;
+  const chosen =
+    store ??
+    (stale.redis
+      ? createRedisStore({ ...stale.redis, maxAgeMs, keySecret: stale.keySecret, logger, events })
+      : createMemoryStore({ maxBytes: stale.memoryBytes, maxAgeMs }));
+  logger.info({ store: chosen.kind, maxAgeSeconds: stale.maxAgeSeconds }, 'last good cards are served, marked stale, when a card fails');
+  return createLastGood({ store: chosen, registry, maxAgeMs });
+}

@@ -13,6 +13,9 @@ const secret = z
 const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 /** A comma-separated list of secrets (rotation: old and new at once); blanks dropped, none is `[]`. */
+/** The HMAC key of Redis keys when CARDQL_STALE_KEY_SECRET is not set (not the signing secret: rotating that would empty the cache). */
+const UNKEYED_STALE_SECRET = 'cardql-stale-card-key';
+
 const secretList = z
   .string()
   .optional()
@@ -100,6 +103,36 @@ const Env = z.object({
     .string()
     .optional()
     .transform((value) => (value === undefined || value === '' ? undefined : value)),
+  /**
+   * How old a card's last good components may be and still be shown, marked stale, when the card
+   * fails (source down, timeout, breaker open). Default 86400 (24 h); 0 turns stale cards off.
+   */
+  CARDQL_STALE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  /** Bound of the in-process store of last good cards (used without REDIS_URL), in megabytes of JSON. Default 32. */
+  CARDQL_STALE_MEMORY_MB: z.coerce.number().min(1).max(4096).default(32),
+  /** Redis shared by every replica for last good cards, e.g. `redis://redis:6379/0`. Default none: in process. */
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || /^rediss?:\/\/./.test(value), 'expected a redis:// or rediss:// URL'),
+  /** Prefix of every Redis key cardql writes, to share one Redis between deployments. Default `cardql:stale:`. */
+  CARDQL_REDIS_KEY_PREFIX: z.string().min(1).max(100).default('cardql:stale:'),
+  /** Longest one Redis call may take before cardql answers without it, in milliseconds. Default 100. */
+  CARDQL_REDIS_TIMEOUT_MS: z.coerce.number().int().min(5).max(2000).default(100),
+  /**
+   * Key of the HMAC that turns a card's inputs (customer id, email…) into a Redis key; the same on every
+   * replica. Default: a fixed key, so a key is then only a SHA-256 of known inputs: set it in production.
+   */
+  CARDQL_STALE_KEY_SECRET: secret,
+  /** OpenTelemetry's `otlp` (the default once an OTLP endpoint is set), `console` or `none`. Default none: tracing off. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  /** OpenTelemetry collector base URL (OTLP/HTTP), e.g. `http://otel-collector:4318`; turns tracing on. Default none. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  /** Full OTLP/HTTP traces URL, overriding OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. Default none. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  /** `service.name` of every span. Default cardql. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('cardql'),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -146,6 +179,27 @@ export type Config = {
   /** The environment `${NAME}` references in the sources file resolve from; prints as `[redacted]`. */
   environment: Environment;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Last good cards, served marked stale when a card fails; `null` when CARDQL_STALE_MAX_AGE_SECONDS is 0. */
+  stale: StaleConfig | null;
+  /** OpenTelemetry tracing; `null` (the default) loads no SDK at all. */
+  tracing: TracingConfig | null;
+};
+
+export type StaleConfig = {
+  maxAgeSeconds: number;
+  /** Byte bound of the in-process store. */
+  memoryBytes: number;
+  /** Shared store on Redis instead of the in-process one. */
+  redis: { url: string; keyPrefix: string; timeoutMs: number } | null;
+  /** HMAC key that turns a card's inputs into a store key. */
+  keySecret: string;
+};
+
+export type TracingConfig = {
+  exporter: 'otlp' | 'console';
+  /** OTLP/HTTP traces URL (otlp only). */
+  url: string | undefined;
+  serviceName: string;
 };
 
 /**
@@ -204,6 +258,11 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
     ]);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && e.CARDQL_STALE_MAX_AGE_SECONDS > 0 && e.CARDQL_REDIS_TIMEOUT_MS * 4 > e.CARDQL_DEADLINE_MS) {
+    throw new ConfigError([
+      `CARDQL_REDIS_TIMEOUT_MS: the stale lookup's time is taken from the deadline: expected at most a quarter of CARDQL_DEADLINE_MS (${Math.floor(e.CARDQL_DEADLINE_MS / 4)}), received "${e.CARDQL_REDIS_TIMEOUT_MS}"`,
+    ]);
+  }
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (workspaces.secrets.size > 0 && e.CARDQL_SIGNING_SECRET.length > 0) {
@@ -217,6 +276,9 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings: string[] = [];
+  if (production && e.REDIS_URL && e.CARDQL_STALE_MAX_AGE_SECONDS > 0 && !e.CARDQL_STALE_KEY_SECRET) {
+    warnings.push('Redis keys of last good cards are hashes of known inputs (customer ids, emails) without a secret: set CARDQL_STALE_KEY_SECRET, the same on every replica');
+  }
   if (!signed && e.CARDQL_AUTH_TOKEN.length === 0) {
     warnings.push('Card requests are NOT authenticated: set CARDQL_SIGNING_SECRET (and/or CARDQL_AUTH_TOKEN) before exposing this service');
   } else if (!signed) {
@@ -243,6 +305,16 @@ export function loadConfig(env: Record<string, string | undefined>): { config: C
       sourcesFile: e.CARDQL_SOURCES,
       environment: new Environment(env),
       logLevel: e.LOG_LEVEL,
+      stale:
+        e.CARDQL_STALE_MAX_AGE_SECONDS === 0
+          ? null
+          : {
+              maxAgeSeconds: e.CARDQL_STALE_MAX_AGE_SECONDS,
+              memoryBytes: Math.round(e.CARDQL_STALE_MEMORY_MB * 1024 * 1024),
+              redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.CARDQL_REDIS_KEY_PREFIX, timeoutMs: e.CARDQL_REDIS_TIMEOUT_MS } : null,
+              keySecret: e.CARDQL_STALE_KEY_SECRET ?? UNKEYED_STALE_SECRET,
+            },
+      tracing: tracingConfig(e),
     },
     warnings,
   };
@@ -318,4 +390,15 @@ function parseWorkspaceSecrets(value: string | undefined): { secrets: Map<string
   }
   if (Object.keys(parsed.data).length === 0) return { secrets: new Map(), problems: [`CARDQL_WORKSPACE_SECRETS: ${expected}, received an empty object`] };
   return { secrets: new Map(Object.entries(parsed.data)), problems: [] };
+}
+
+/**
+ * Tracing is on when an exporter is named (other than `none`) or an OTLP endpoint is set, as the
+ * OpenTelemetry SDKs read these variables; off otherwise, and then no SDK is ever loaded.
+ */
+function tracingConfig(e: z.infer<typeof Env>): TracingConfig | null {
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (url ? 'otlp' : 'none');
+  if (exporter === 'none') return null;
+  return { exporter, url, serviceName: e.OTEL_SERVICE_NAME };
 }

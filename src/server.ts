@@ -8,6 +8,7 @@ import { createApp, type App, type AppOverrides } from './app.ts';
 import { createNodeCardsRoute, isCardsPath } from './http/node-cards.ts';
 import { answerClientError, answerConnect, answerExpectation, checkTarget, refuse } from './http/node-edge.ts';
 import { describeExposure, loadConfig } from './config.ts';
+import { startTracing } from './tracing/sdk.ts';
 import { createLogger } from './log.ts';
 
 export type RunningServer = {
@@ -40,6 +41,9 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const { config, warnings } = loadConfig(env);
   const logger = createLogger(config.logLevel, logDestination);
   for (const warning of warnings) logger.warn(warning);
+  // Before the app: sources and the pipeline look once, at creation, whether to make spans.
+  const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
+  if (config.tracing) logger.info({ exporter: config.tracing.exporter, serviceName: config.tracing.serviceName }, 'OpenTelemetry tracing on');
   const app = await createApp(config, { ...overrides, logger });
   app.metrics.collectProcessMetrics();
   const handle = createServerAdapter((request: Request) => app.fetch(request));
@@ -104,6 +108,7 @@ export async function startServer(env: Record<string, string | undefined>, { req
     }
     clearTimeout(timer);
     await app.close();
+    await tracing?.shutdown();
     logger.info({ finished: pending }, 'shutdown complete');
   }
 }

@@ -41,3 +41,34 @@ describe('loadConfig', () => {
     expect(warnings.join('\n')).not.toMatch(/tok-123|adm-456/);
   });
 });
+
+describe('loadConfig: last good cards, Redis and tracing', () => {
+  it('keeps last good cards in process by default, for 24 h, in at most 32 MB', () => {
+    expect(loadConfig({}).config.stale).toEqual({ maxAgeSeconds: 86_400, memoryBytes: 32 * 1024 * 1024, redis: null, keySecret: expect.any(String) });
+  });
+
+  it('turns them off with CARDQL_STALE_MAX_AGE_SECONDS=0', () => {
+    expect(loadConfig({ CARDQL_STALE_MAX_AGE_SECONDS: '0' }).config.stale).toBeNull();
+  });
+
+  it('shares them on Redis with REDIS_URL, keys made with CARDQL_STALE_KEY_SECRET; in production, warns when it is not set', () => {
+    const { config } = loadConfig({ REDIS_URL: 'redis://cache:6379/2', CARDQL_STALE_KEY_SECRET: 'k3y', CARDQL_REDIS_KEY_PREFIX: 'eu:' });
+    expect(config.stale).toMatchObject({ redis: { url: 'redis://cache:6379/2', keyPrefix: 'eu:', timeoutMs: 100 }, keySecret: 'k3y' });
+    const production = { NODE_ENV: 'production', CARDQL_SIGNING_SECRET: 'sig', REDIS_URL: 'redis://c' };
+    expect(loadConfig(production).warnings.join('\n')).toMatch(/set CARDQL_STALE_KEY_SECRET/);
+    expect(loadConfig({ ...production, CARDQL_STALE_KEY_SECRET: 'k' }).warnings.join('\n')).not.toMatch(/CARDQL_STALE_KEY_SECRET/);
+  });
+
+  it.each([
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL, received "http:\/\/cache:6379"/],
+    [{ CARDQL_STALE_MAX_AGE_SECONDS: '-1' }, /CARDQL_STALE_MAX_AGE_SECONDS: .*received "-1"/],
+    [{ CARDQL_REDIS_TIMEOUT_MS: '1' }, /CARDQL_REDIS_TIMEOUT_MS: .*received "1"/],
+    [{ REDIS_URL: 'redis://c', CARDQL_DEADLINE_MS: '1000', CARDQL_REDIS_TIMEOUT_MS: '300' }, /CARDQL_REDIS_TIMEOUT_MS: .*at most a quarter of CARDQL_DEADLINE_MS \(250\), received "300"/],
+  ])('rejects %j, saying what it expected', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never puts the Redis URL (it may hold a password) in a warning', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:pa55@cache:6379' }).warnings.join('\n')).not.toContain('pa55');
+  });
+});

@@ -61,8 +61,18 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
         forwardWorkspaceId: false,
         forwardRequestId: false,
         schemaPath: 'schemas/billing.graphql',
+        breaker: { failures: 5, halfOpenAfterMs: 10_000 },
+        concurrency: { max: 32, queue: 256 },
       },
     ]);
+  });
+
+  it('reads a source\'s breaker and concurrency limit, and names what is wrong with them', () => {
+    const { sources } = declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b.internal/graphql', breaker: { failures: 2, halfOpenAfterMs: 500 }, concurrency: { max: 4, queue: 0 } } }) });
+    expect(sources[0]).toMatchObject({ breaker: { failures: 2, halfOpenAfterMs: 500 }, concurrency: { max: 4, queue: 0 } });
+    expect(() => declare({ CARDQL_SOURCES: sourcesFile({ billing: { url: 'https://b.internal/graphql', breaker: { failures: 0 }, concurrency: { max: 'many' } } }) })).toThrow(
+      /billing\.breaker\.failures: expected at least 1, received 0[\s\S]*billing\.concurrency\.max: expected an integer, received "many"/,
+    );
   });
 
   it('resolves ${NAME} references in header values from the environment, and prints them only as [redacted]', () => {

@@ -12,6 +12,8 @@ export const Check = z.object({
   /** Why the check failed, in words safe to show anyone who can reach the port. */
   message: z.string().optional(),
   durationMs: z.number(),
+  /** `false` for a check that does not decide readiness (e.g. the shared stale-card store): reported, not failing. */
+  required: z.boolean().optional(),
 });
 export type Check = z.infer<typeof Check>;
 
@@ -19,6 +21,8 @@ export type Check = z.infer<typeof Check>;
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
   failing: z.array(z.string()),
+  /** Optional checks that did not pass: the instance serves, with less (e.g. no stale cards while Redis is down). */
+  degraded: z.array(z.string()).optional(),
   checks: z.record(z.string(), Check),
 });
 export type Readiness = z.infer<typeof Readiness>;
@@ -32,6 +36,11 @@ export type ReadinessDeps = {
   /** Shared across probes so that a source's state is logged when it changes; default: one for this call. */
   sourceLog?: SourceLog;
   sourceTimeoutMs?: number;
+  /**
+   * Checks that are reported but never make the instance unready: each returns why it is degraded,
+   * or `undefined`. Taking every replica out because a cache is down would turn less into nothing.
+   */
+  optional?: Record<string, () => string | undefined>;
 };
 
 /**
@@ -70,6 +79,7 @@ export async function checkReadiness({
   logger,
   sourceLog = createSourceLog(logger),
   sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS,
+  optional = {},
 }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
@@ -81,8 +91,10 @@ export async function checkReadiness({
   }
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
-  const failing = Object.keys(checks).filter((name) => !checks[name]!.ok);
-  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, checks };
+  for (const [name, check] of Object.entries(optional)) checks[name] = { ...(await timed(check)), required: false };
+  const failing = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required !== false);
+  const degraded = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required === false);
+  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, ...(degraded.length > 0 && { degraded }), checks };
 }
 
 async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {

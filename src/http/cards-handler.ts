@@ -1,7 +1,7 @@
 // POST /cards: Plain's request in (checked, parsed), every known card resolved, a validated response out.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import { clip, type Logger } from '../log.ts';
 import type { CardsResponse } from '../plain/cards-response.ts';
 import { isFailure, unknownCard, type CardResult } from '../resolve/card-result.ts';
 import type { Resolution } from '../resolve/resolve-cards.ts';
@@ -57,8 +57,9 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
 
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
       for (const result of results) {
+        // A stale card failed too: its cause is logged under the reference its notice shows.
         // `err` goes through the logger's serializer: class, code, GraphQL paths; never data or messages.
-        if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        if (result.cause !== undefined) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
       }
       const summary = {
         keys: cardsRequest.cardKeys,
@@ -72,7 +73,8 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
         const references = results.map((r) => r.reference).join(', ');
         throw new HttpError(503, 'CARDS_UNAVAILABLE', `Every requested card failed (references: ${references}); Plain retries once`, { 'retry-after': '1' });
       }
-      if (unknownKeys.length > 0) log.warn({ unknownKeys }, 'unknown card keys requested: answered with a notice card');
+      // Caller-controlled: Plain's key pattern already held them to [a-zA-Z0-9_-]; bounded here too.
+      if (unknownKeys.length > 0) log.warn({ unknownKeys: unknownKeys.map((key) => clip(key, 100)) }, 'unknown card keys requested: answered with a notice card');
       // Each card was validated against Plain's schema once already, where it was made (runCard,
       // failedCard, unknownCard): the response is only their list, so a second pass would check nothing new.
       // Results come in the order of the (deduplicated) keys: only unknown keys need weaving in.

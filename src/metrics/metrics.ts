@@ -6,7 +6,7 @@ import type { CardsRequestEvent, Telemetry, UpstreamRequestEvent } from '../tele
 /** The label value for anything that is not a known card, source, route or HTTP status: series stay bounded. */
 export const OTHER = '_other';
 
-const OUTCOMES: ReadonlySet<string> = new Set<CardOutcome | 'unknown'>(['ok', 'no-data', 'error', 'timeout', 'unknown']);
+const OUTCOMES: ReadonlySet<string> = new Set<CardOutcome | 'unknown'>(['ok', 'no-data', 'error', 'timeout', 'stale', 'unknown']);
 
 /** From 1 ms to Plain's 15 s timeout, in seconds. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
@@ -47,7 +47,7 @@ export function createMetrics({ cards, sources }: MetricsOptions): Metrics {
   });
   const cardResults = new Counter({
     name: 'cardql_card_results_total',
-    help: 'Cards answered, by card key and outcome (ok, no-data, error, timeout; unknown keys as card="_other", outcome="unknown").',
+    help: 'Cards answered, by card key and outcome (ok, no-data, error, timeout, stale; unknown keys as card="_other", outcome="unknown").',
     labelNames: ['card', 'outcome'],
     registers,
   });

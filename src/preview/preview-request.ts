@@ -29,7 +29,7 @@ export type PreviewRequest = z.infer<typeof PreviewRequest>;
 /** One card as the preview shows it: Plain's card, how it went, and its HTML rendering. */
 export const PreviewCard = z.object({
   key: z.string(),
-  outcome: z.enum(['ok', 'no-data', 'error', 'timeout']),
+  outcome: z.enum(['ok', 'no-data', 'error', 'timeout', 'stale']),
   durationMs: z.number(),
   timeToLiveSeconds: z.number().nullable(),
   components: z.array(Component).nullable(),

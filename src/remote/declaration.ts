@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
+import { DEFAULT_SOURCE_GUARD } from './breaker.ts';
 
 /** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
 const MAX_TIMEOUT_MS = 14_000;
@@ -38,6 +39,29 @@ export const SourceEntry = z.strictObject(
   forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
   /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
   forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * The source's circuit breaker: after `failures` consecutive failed calls (default 5) it fails
+   * every call at once for `halfOpenAfterMs` (default 10000), then lets one probe through.
+   */
+  breaker: z
+    .strictObject(
+      {
+        failures: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(1000, 'expected at most 1000').default(DEFAULT_SOURCE_GUARD.breaker.failures),
+        halfOpenAfterMs: z.int({ error: 'expected an integer number of milliseconds' }).min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(DEFAULT_SOURCE_GUARD.breaker.halfOpenAfterMs),
+      },
+      { error: 'expected { "failures"?: …, "halfOpenAfterMs"?: … }' },
+    )
+    .default(DEFAULT_SOURCE_GUARD.breaker),
+  /** Calls in flight to the source at once (`max`, default 32) and waiting for a slot (`queue`, default 256); beyond, a call fails at once. */
+  concurrency: z
+    .strictObject(
+      {
+        max: z.int({ error: 'expected an integer' }).min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(DEFAULT_SOURCE_GUARD.concurrency.max),
+        queue: z.int({ error: 'expected an integer' }).min(0, 'expected at least 0').max(100_000, 'expected at most 100000').default(DEFAULT_SOURCE_GUARD.concurrency.queue),
+      },
+      { error: 'expected { "max"?: …, "queue"?: … }' },
+    )
+    .default(DEFAULT_SOURCE_GUARD.concurrency),
   /** The pinned SDL stored queries are validated and typed against. Default `schemas/<name>.graphql`. */
   schema: z.string({ error: 'expected a path to an SDL file' }).min(1, 'expected a path to an SDL file').optional(),
   },

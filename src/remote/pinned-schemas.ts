@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, validateSchema, type GraphQLSchema } from 'graphql';
 import { ConfigError, type Config } from '../config.ts';
+import type { SourceGuardEvents } from './breaker.ts';
 import { createRemoteSource, type RemoteSource } from './remote-source.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { readSourcesDeclaration, type RemoteSourceConfig } from './declaration.ts';
@@ -13,7 +14,7 @@ import { readSourcesDeclaration, type RemoteSourceConfig } from './declaration.t
  */
 export function createRemoteSources(
   config: Pick<Config, 'sourcesFile' | 'environment'>,
-  { telemetry }: { telemetry: Pick<Telemetry, 'upstreamRequest'> },
+  { telemetry, guardEvents }: { telemetry: Pick<Telemetry, 'upstreamRequest'>; guardEvents?: SourceGuardEvents },
 ): { sources: RemoteSource[]; warnings: string[] } {
   const declared = readSourcesDeclaration(config.sourcesFile, config.environment.values());
   if (declared.problems.length > 0) throw new ConfigError(declared.problems);
@@ -21,7 +22,7 @@ export function createRemoteSources(
   const sources: RemoteSource[] = [];
   for (const source of declared.sources) {
     const schema = readPinnedSchema(source, problems);
-    if (schema) sources.push(createRemoteSource({ config: source, schema, telemetry }));
+    if (schema) sources.push(createRemoteSource({ config: source, schema, telemetry, ...(guardEvents && { guardEvents }) }));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { sources, warnings: declared.warnings };

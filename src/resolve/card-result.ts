@@ -3,8 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { text } from '../plain/builders.ts';
 import { Card } from '../plain/cards-response.ts';
 
-/** ok: components sent; no-data: `components: null`; error and timeout: an error card was sent. */
-export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout';
+/**
+ * ok: components sent; no-data: `components: null`; error and timeout: an error card was sent;
+ * stale: the card failed and its last good components were sent, marked stale (src/stale/).
+ */
+export type CardOutcome = 'ok' | 'no-data' | 'error' | 'timeout' | 'stale';
 
 export type CardResult = {
   key: string;
@@ -12,9 +15,9 @@ export type CardResult = {
   /** Already validated against Plain's `Card` schema (by runCard, or here for error cards): sent as is. */
   card: Card;
   durationMs: number;
-  /** For error and timeout: the short id shown in the card and written in the logs. */
+  /** For error, timeout and stale: the short id shown in the card and written in the logs. */
   reference?: string;
-  /** For error and timeout: what went wrong, for the logs only, never for Plain. */
+  /** For error, timeout and stale: what went wrong, for the logs only, never for Plain. */
   cause?: unknown;
 };
 
@@ -40,6 +43,7 @@ export function failedCard(key: string, outcome: 'error' | 'timeout', cause: unk
   };
 }
 
+/** Whether the card failed and its error card is sent (a stale card is not a failure to Plain: it is answered 200). */
 export function isFailure(result: CardResult): boolean {
   return result.outcome === 'error' || result.outcome === 'timeout';
 }

@@ -6,7 +6,8 @@ import { describeIssues } from '../describe-issues.ts';
 import { loggable } from '../log.ts';
 import type { Executor } from '../execution/executor.ts';
 import type { RegisteredCard } from '../registry/registry.ts';
-import { failedCard, type CardResult } from './card-result.ts';
+import { inSpan, markFailed, tracingEnabled } from '../tracing/tracing.ts';
+import { failedCard, isFailure, type CardResult } from './card-result.ts';
 
 export type RunCardInput = {
   card: RegisteredCard;
@@ -15,8 +16,18 @@ export type RunCardInput = {
   context: MapContext;
 };
 
-/** Never rejects: every failure becomes an error card carrying its cause for the logs. */
-export async function runCard({ card, executor, variables, context }: RunCardInput): Promise<CardResult> {
+/** Never rejects: every failure becomes an error card carrying its cause for the logs. One span per card when tracing is on. */
+export function runCard(input: RunCardInput): Promise<CardResult> {
+  if (!tracingEnabled()) return runUntraced(input);
+  return inSpan(`card ${input.card.key}`, { 'cardql.card.key': input.card.key, 'cardql.source': input.card.source }, async (span) => {
+    const result = await runUntraced(input);
+    span.setAttribute('cardql.card.outcome', result.outcome);
+    if (isFailure(result)) markFailed(span, result.outcome);
+    return result;
+  });
+}
+
+async function runUntraced({ card, executor, variables, context }: RunCardInput): Promise<CardResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   try {

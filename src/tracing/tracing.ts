@@ -1,0 +1,64 @@
+// Tracing through @opentelemetry/api only: spans when an SDK was started (sdk.ts), a boolean check and nothing else when not.
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+
+export { SpanKind };
+
+let enabled = false;
+
+/** Whether spans are recorded: set once by `startTracing` (sdk.ts). Hot paths check it before allocating anything for tracing. */
+export function tracingEnabled(): boolean {
+  return enabled;
+}
+
+/** Called by the SDK module once its provider is registered (and by its shutdown). */
+export function setTracingEnabled(value: boolean): void {
+  enabled = value;
+}
+
+const tracer = () => trace.getTracer('cardql');
+
+/**
+ * Runs `work` in a new active span (a child of the current one), ended when `work` settles; a
+ * thrown error is recorded and rethrown. Attributes are ids, keys, names and statuses only: never
+ * customer data. Callers check `tracingEnabled()` first, so that tracing off costs no closure.
+ */
+export function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+  return tracer().startActiveSpan(name, { kind, attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Marks a span failed with a short reason (no customer data: callers pass a code or an outcome). */
+export function markFailed(span: Span, reason: string): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+}
+
+/**
+ * A fetch whose every request is a CLIENT span carrying W3C `traceparent` (and `tracestate`) to the
+ * upstream, so that the source's own traces join ours. Attributes: the source, the method, the
+ * status; not the URL's query or the body.
+ */
+export function tracedFetch(fetch: typeof globalThis.fetch, source: string): typeof globalThis.fetch {
+  return (input, init) =>
+    inSpan(
+      `POST ${source}`,
+      { 'cardql.source': source, 'http.request.method': init?.method ?? 'GET' },
+      async (span) => {
+        const headers = new Headers(init?.headers);
+        propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
+        const response = await fetch(input, { ...init, headers });
+        span.setAttribute('http.response.status_code', response.status);
+        if (response.status >= 500) markFailed(span, `HTTP ${response.status}`);
+        return response;
+      },
+      SpanKind.CLIENT,
+    );
+}
