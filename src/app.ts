@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LOCAL_SOURCE, type RequestScope, type Source } from './execution/executor.ts';
 import { buildLocalSchema, createLocalSource, type LocalData } from './execution/local.ts';
-import { checkDrift } from './remote/drift.ts';
+import { checkDrift, type DriftReport } from './remote/drift.ts';
 import { forwardToSource } from './remote/explorer.ts';
 import { createRemoteSources } from './remote/pinned-schemas.ts';
 import { createAdminGate, createMetricsGate, type Gate } from './http/admin-gate.ts';
 import { createCardsHandler, type CardsHandler } from './http/cards-handler.ts';
-import { createExplorer, graphiqlAssetRoutes } from './http/explorer.ts';
+import { createExplorer, graphiqlAssetRoutes, jsonErrors } from './http/explorer.ts';
 import { HttpError } from './http/http-error.ts';
 import { checkMethod, errorResponse } from './http/respond.ts';
 import type { Route } from './http/route.ts';
@@ -21,7 +21,8 @@ import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
 import type { Telemetry } from './telemetry.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
-import { checkReadiness, createSourceLog } from './health/readiness.ts';
+import { checkReadiness } from './health/readiness.ts';
+import { createSourceHealth, createSourceLog } from './health/source-health.ts';
 import { createFleetMetrics } from './metrics/fleet-metrics.ts';
 import { traceCardsRequest, tracedSource } from './tracing/spans.ts';
 import { tracingEnabled } from './tracing/tracing.ts';
@@ -38,7 +39,7 @@ export type App = {
    * Runs the cards of one Plain request through the whole pipeline (queries, mappers, deadline,
    * validation), without HTTP: what `POST /cards` answers, and what the preview and CLI show.
    */
-  resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null }): Promise<Resolution>;
+  resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null; receivedAt?: number }): Promise<Resolution>;
   /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
   answerCards: CardsHandler['answer'];
   registry: Registry;
@@ -48,6 +49,11 @@ export type App = {
   logger: Logger;
   /** This app's Prometheus registry (GET /metrics) and the telemetry feeding it. */
   metrics: Metrics;
+  /**
+   * Compares each remote source's live schema with its pinned one and logs what breaks (started
+   * once, after the server listens: never on the way to serving). Every call returns the same check.
+   */
+  checkDrift(): Promise<DriftReport[]>;
   /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
   beginShutdown(): void;
   /** Releases the in-process data (its database) when the app opened it; in-flight requests should be finished first. */
@@ -103,10 +109,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     throw error;
   });
   logger.info({ cards: [...registry.keys()], sources: [...sources.keys()] }, 'cards loaded');
-  await checkDrift({ sources: remoteSources, registry, logger });
+  let drift: Promise<DriftReport[]> | undefined;
 
   let shuttingDown = false;
-  const sourceLog = createSourceLog(logger);
 
   // With tracing on, each card's execution on its source is a span (a child of the card's).
   const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
@@ -115,14 +120,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
   const optional: Record<string, () => string | undefined> =
     lastGood?.store.kind === 'redis' ? { 'stale-store': () => lastGood.store.problem() } : {};
-  const readiness = () => checkReadiness({ sources, registry, shuttingDown: () => shuttingDown, logger, sourceLog, optional });
-  const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null): Promise<Resolution> => {
-    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs });
+  // The in-process data is part of this process: a readiness check. Every other source is reported, never failing it.
+  const sourceHealth = createSourceHealth({ sources: new Map([...sources].filter(([name]) => name !== LOCAL_SOURCE)), logger });
+  metrics.reportSourceHealth(() => sourceHealth.current());
+  const localLog = createSourceLog(logger);
+  const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog, optional });
+  const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null, receivedAt: number | undefined): Promise<Resolution> => {
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
     if (!lastGood) return resolution;
     return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
   };
-  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null } = {}) =>
-    tracingEnabled() ? traceCardsRequest(request, requestId, workspaceId, () => resolveAll(request, requestId, workspaceId)) : resolveAll(request, requestId, workspaceId);
+  const resolve: App['resolve'] = (request, { requestId = randomUUID(), workspaceId = null, receivedAt } = {}) =>
+    tracingEnabled()
+      ? traceCardsRequest(request, requestId, workspaceId, () => resolveAll(request, requestId, workspaceId, receivedAt))
+      : resolveAll(request, requestId, workspaceId, receivedAt);
   const cards = createCardsHandler({ config, resolve, logger, telemetry });
   const adminGate = createAdminGate(config.admin);
   const metricsGate = createMetricsGate(config.metrics);
@@ -148,13 +159,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger,
       origins,
     });
-    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => explorer.fetch(request) }));
+    routes.set('/graphql', gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(explorer.fetch(request)) }));
   }
   // One GraphiQL per remote source, behind the same gate: the data cards on that source see.
   for (const source of remoteSources) {
     const endpoint = `/graphql/${source.name}`;
     const remote = createExplorer({ schema: source.schema, endpoint, title: `cardql: source "${source.name}"`, context: () => ({}), logger, plugins: [forwardToSource(source)], origins });
-    routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => remote.fetch(request) }));
+    routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(remote.fetch(request)) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
   const preview = createPreview({ resolve, cardKeys: () => [...registry.keys()], findCustomer: local?.findCustomer?.bind(local), suggestedEmails: local?.previewEmails ?? [], logger });
@@ -196,6 +207,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     local,
     logger,
     metrics,
+    checkDrift() {
+      drift ??= checkDrift({ sources: remoteSources, registry, logger });
+      return drift;
+    },
     beginShutdown() {
       shuttingDown = true;
     },

@@ -18,10 +18,22 @@ export type RunningServer = {
   /**
    * Graceful shutdown: /readyz turns 503, the port stops accepting connections, in-flight requests
    * finish (for at most the deadline + 1 s, after which the remaining connections are cut), then the
-   * database closes. Calling it again returns the same shutdown.
+   * database closes. Connections with no request in flight (idle keep-alive ones, and silent ones
+   * that never sent a request) are closed at once. Resolves with how many connections had to be cut
+   * when the grace period ran out (0 when everything finished). Calling it again returns the same shutdown.
    */
-  close(): Promise<void>;
+  close(): Promise<ShutdownReport>;
 };
+
+export type ShutdownReport = { cutConnections: number };
+
+/**
+ * How long an idle keep-alive connection stays open: longer than clients keep theirs (undici 4 s,
+ * load balancers typically 60 s), so that the client, not the server, closes an idle connection.
+ * With Node's 5 s a client could send a request on a connection the server had just closed
+ * ("fetch failed" / a load balancer's 502): the race behind fuzz-http's occasional failure under load.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Plain gives up after 15 s: a request still arriving by then is not worth waiting for. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -50,21 +62,35 @@ export async function startServer(env: Record<string, string | undefined>, { req
   // POST /cards, the hot path, is served without web Request/Response objects; every other route goes through app.fetch.
   const serveCards = createNodeCardsRoute({ answer: app.answerCards, logger, onAnswered: (status, ms) => app.metrics.httpRequest('/cards', status, ms) });
   const inFlight = new Set<ServerResponse>();
-  let closing: Promise<void> | undefined;
+  // Every open connection, and how many of its requests are in flight: server.closeIdleConnections()
+  // leaves a connection that never sent a request open, and it would hold the shutdown for the grace period.
+  const connections = new Map<Socket, number>();
+  let closing: Promise<ShutdownReport> | undefined;
   // Node reads these once, at construction (setting `server.requestTimeout` later has no effect); the
   // check runs every second, so a stalled request is cut within a second of its timeout.
   // requireHostHeader: false, so that a request without Host gets cardql's JSON 400, not Node's empty one.
   const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000, requireHostHeader: false }, (request, response) => {
+    const socket = request.socket;
     inFlight.add(response);
+    connections.set(socket, (connections.get(socket) ?? 0) + 1);
     response.once('close', () => {
       inFlight.delete(response);
+      const left = (connections.get(socket) ?? 1) - 1;
+      if (connections.has(socket)) connections.set(socket, left);
       // A keep-alive connection whose last request just ended must not hold the shutdown open.
-      if (closing) setImmediate(() => server.closeIdleConnections());
+      if (closing && left === 0) setImmediate(() => closeIfIdle(socket));
     });
     if (closing) response.setHeader('connection', 'close');
     const refused = checkTarget(request);
     if (refused) return refuse(request, response, refused, record, logger);
     void (isCardsPath(request.url) ? serveCards(request, response) : handle(request, response));
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, 0);
+    socket.once('close', () => connections.delete(socket));
+    // Accepted in the moment between the signal and the listening socket closing: nobody waits on it.
+    if (closing) setImmediate(() => closeIfIdle(socket));
   });
   const record = app.metrics.httpRequest;
   server.on('checkContinue', (request, response) => {
@@ -79,6 +105,8 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql`, exposed: describeExposure(config) }, 'cardql listening');
+  // In the background: a slow source's introspection must not hold the port closed.
+  void app.checkDrift();
   return {
     app,
     server,
@@ -89,27 +117,39 @@ export async function startServer(env: Record<string, string | undefined>, { req
     },
   };
 
-  async function drain(graceMs: number): Promise<void> {
+  /** Ends a connection with no request in flight; its response (if any) was already written in full. */
+  function closeIfIdle(socket: Socket): void {
+    if (connections.get(socket) !== 0) return;
+    // Bytes of a last response still queued are flushed first, then the socket is destroyed (as Node
+    // does after `connection: close`), whatever the client does with its side.
+    socket.destroySoon();
+  }
+
+  async function drain(graceMs: number): Promise<ShutdownReport> {
     app.beginShutdown();
     const pending = inFlight.size;
     logger.info({ inFlight: pending, graceMs }, 'shutting down: no new connections, finishing in-flight requests');
     // Responses not yet started tell their client to reconnect elsewhere rather than reuse this connection.
     for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    for (const socket of connections.keys()) closeIfIdle(socket);
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'grace over'>((resolve) => {
       timer = setTimeout(() => resolve('grace over'), graceMs);
     });
+    let cutConnections = 0;
     if ((await Promise.race([closed, graceOver])) === 'grace over') {
+      cutConnections = connections.size;
       logger.warn({ unfinished: inFlight.size, graceMs }, 'shutdown grace period over: cutting the remaining connections');
       server.closeAllConnections();
+      for (const socket of connections.keys()) socket.destroy();
       await closed;
     }
     clearTimeout(timer);
     await app.close();
     await tracing?.shutdown();
     logger.info({ finished: pending }, 'shutdown complete');
+    return { cutConnections };
   }
 }
 

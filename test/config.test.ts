@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(4);
     expect(problems.find((p) => p.startsWith('PORT:'))).toMatch(/received "eighty"/);
-    expect(problems.find((p) => p.startsWith('CARDQL_DEADLINE_MS:'))).toMatch(/14000.*received "20000"/);
+    expect(problems.find((p) => p.startsWith('CARDQL_DEADLINE_MS:'))).toMatch(/13000.*received "20000"/);
     expect(problems.find((p) => p.startsWith('CARDQL_ALLOW_UNSIGNED:'))).toMatch(/received "yes"/);
     expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toMatch(/received "loud"/);
   });
@@ -39,6 +39,15 @@ describe('loadConfig', () => {
   it('never puts a secret in a warning or an error', () => {
     const { warnings } = loadConfig({ CARDQL_AUTH_TOKEN: 'tok-123', CARDQL_ADMIN_TOKEN: 'adm-456' });
     expect(warnings.join('\n')).not.toMatch(/tok-123|adm-456/);
+  });
+
+  it.each([
+    ['13000', 13_000],
+    ['13001', undefined],
+    ['14000', undefined],
+  ])('accepts a deadline of %s ms only when it leaves 2 s before Plain gives up at 15 s', (value, accepted) => {
+    if (accepted === undefined) expect(() => loadConfig({ CARDQL_DEADLINE_MS: value })).toThrow(/CARDQL_DEADLINE_MS: .*13000/);
+    else expect(loadConfig({ CARDQL_DEADLINE_MS: value }).config.deadlineMs).toBe(accepted);
   });
 });
 

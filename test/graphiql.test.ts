@@ -38,4 +38,12 @@ describe('GraphiQL at /graphql', () => {
     expect((await app.fetch(page({ authorization: basic }))).status).toBe(200);
     await app.close();
   });
+
+  it("answers a request it cannot serve (an Accept it cannot meet) with cardql's JSON error, not graphql-yoga's empty 406", async () => {
+    const app = await createTestApp();
+    const response = await app.fetch(query({ accept: 'text/csv' }));
+    expect(response.status).toBe(406);
+    expect(await response.json()).toEqual({ error: { code: 'NOT_ACCEPTABLE', message: 'Expected Accept to allow application/json or application/graphql-response+json' } });
+    await app.close();
+  });
 });

@@ -32,7 +32,7 @@ afterAll(() => running.close());
 
 type Answer = { status: number; headers: string; body: string };
 
-/** One request on its own connection, bytes as given; the final answer (after any 100 Continue). */
+/** One request on its own connection, bytes as given; the final answer (after any 100 Continue), once the server closes. */
 function exchange(bytes: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -52,7 +52,9 @@ function exchange(bytes: Buffer): Promise<Answer> {
       if (/\r\ntransfer-encoding: chunked/.test(headers)) body = unchunk(body);
       resolve({ status: Number(status[1]), headers, body: Buffer.from(body, 'latin1').toString('utf8') });
     });
-    socket.end(bytes);
+    // The write side stays open, as clients keep it: node:http drops a half-closed client's request
+    // (httpAllowHalfOpen is false), as nginx does (499). `Connection: close` ends the exchange.
+    socket.write(bytes);
   });
 }
 

@@ -51,8 +51,10 @@ describe('CARDQL_LOCAL_SOURCE=none (remote sources only)', () => {
   it('has no in-process source: none in readiness, no GraphiQL on /graphql', async () => {
     expect(running.app.local).toBeNull();
     expect([...running.app.sources.keys()]).toEqual(['demo']);
-    const ready = (await (await fetch(`${running.url}/readyz`)).json()) as { checks: Record<string, unknown> };
-    expect(Object.keys(ready.checks).sort()).toEqual(['cards', 'shutdown', 'source:demo']);
+    const ready = (await (await fetch(`${running.url}/readyz`)).json()) as { checks: Record<string, unknown>; sources: Record<string, unknown> };
+    expect(Object.keys(ready.checks).sort()).toEqual(['cards', 'shutdown']);
+    // The remote source is reported, never a readiness check (docs/operations.md).
+    expect(Object.keys(ready.sources)).toEqual(['demo']);
     expect((await fetch(`${running.url}/graphql`)).status).toBe(404);
   });
 });

@@ -2,7 +2,7 @@ import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
 import type { RegisteredCard } from '../src/registry/registry.ts';
-import { resolveCards } from '../src/resolve/resolve-cards.ts';
+import { resolveCards, responseMarginMs } from '../src/resolve/resolve-cards.ts';
 
 const schema = buildSchema('type Query { hello: String }');
 
@@ -47,6 +47,9 @@ describe('resolveCards: the request signal sources read from their scope', () =>
       ['a', 'b'],
     );
     expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    // The answer first; the abort (teardown of whatever still runs) on the next turn, off the response path.
+    expect(signal?.aborted).toBe(false);
+    await nextTurn();
     expect(signal?.aborted).toBe(true);
     expect(String(signal?.reason)).toMatch(/the Plain request was answered/);
   });
@@ -60,6 +63,7 @@ describe('resolveCards: the request signal sources read from their scope', () =>
       }),
       ['a'],
     );
+    await nextTurn();
     expect(scope!.signal.aborted).toBe(true);
   });
 
@@ -74,9 +78,93 @@ describe('resolveCards: the request signal sources read from their scope', () =>
       50,
     );
     expect(results[0]).toMatchObject({ key: 'slow', outcome: 'timeout' });
+    await nextTurn();
     expect(signal?.aborted).toBe(true);
   });
 });
+
+/** A clock the test drives: `fire()` runs the timers that are due at the time it sets. */
+function manualClock(start: number) {
+  let now = start;
+  const timers: Array<{ at: number; callback: () => void; cleared: boolean }> = [];
+  return {
+    delays: [] as number[],
+    now: () => now,
+    setTimeout(callback: () => void, ms: number) {
+      this.delays.push(ms);
+      const timer = { at: now + ms, callback, cleared: false };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (handle: unknown) => void ((handle as { cleared: boolean }).cleared = true),
+    advanceTo(at: number) {
+      now = at;
+      for (const timer of timers.filter((t) => !t.cleared && t.at <= now)) {
+        timer.cleared = true;
+        timer.callback();
+      }
+    },
+  };
+}
+
+describe('resolveCards: the deadline, on an injected clock', () => {
+  it("counts from the request's arrival, and times cards out a response margin before it", async () => {
+    const clock = manualClock(10_000);
+    let answerFast: () => void = () => {};
+    const source = sourceWith(() => async ({ document }) => {
+      void document;
+      return new Promise((resolve) => (answerFast = () => resolve({ data: { hello: 'hi' } })));
+    });
+    // The request arrived 400 ms before the cards started (body read, signature checked, queued).
+    const resolving = resolveCards({
+      registry: new Map([['slow', card('slow')]]),
+      sources: new Map([['test', source]]),
+      request: { cardKeys: ['slow'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+      requestId: 'r1',
+      workspaceId: null,
+      deadlineMs: 1_000,
+      receivedAt: 9_600,
+      clock,
+    });
+    // 1000 ms from arrival, less the 50 ms margin for the answer itself, less the 400 ms already spent.
+    expect(clock.delays).toEqual([550]);
+    clock.advanceTo(10_549);
+    clock.advanceTo(10_550);
+    const { results } = await resolving;
+    expect(results[0]).toMatchObject({ key: 'slow', outcome: 'timeout', durationMs: 950 });
+    answerFast();
+  });
+
+  it('answers at once when the request spent its whole deadline before the cards started', async () => {
+    const clock = manualClock(5_000);
+    const resolving = resolveCards({
+      registry: new Map([['a', card('a')]]),
+      sources: new Map([['test', sourceWith(() => () => new Promise(() => {}))]]),
+      request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+      requestId: 'r1',
+      workspaceId: null,
+      deadlineMs: 300,
+      receivedAt: 4_000,
+      clock,
+    });
+    expect(clock.delays).toEqual([0]);
+    clock.advanceTo(5_000);
+    expect((await resolving).results[0]).toMatchObject({ outcome: 'timeout' });
+  });
+
+  it.each([
+    [50, 5],
+    [300, 30],
+    [10_000, 50],
+    [13_000, 50],
+  ])('leaves a response margin of %i ms → %i ms', (deadlineMs, margin) => {
+    expect(responseMarginMs(deadlineMs)).toBe(margin);
+  });
+});
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('resolveCards: nothing of a request outlives it', () => {
   it('gives executors a scope whose signal getter is shared, not an own accessor made per request', async () => {
@@ -92,6 +180,7 @@ describe('resolveCards: nothing of a request outlives it', () => {
     await resolve(source, ['a']);
     await resolve(source, ['a']);
     expect(scopes).toHaveLength(2);
+    await nextTurn();
     for (const scope of scopes) {
       expect(Object.getOwnPropertyDescriptor(scope, 'signal')).toBeUndefined();
       expect(scope.signal.aborted).toBe(true);

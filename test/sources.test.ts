@@ -6,12 +6,14 @@ import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import type { SqliteDatabase } from '../src/demo/sqlite.ts';
+import { createDemoData } from '../src/demo/index.ts';
 import type { Source } from '../src/execution/executor.ts';
 import { loadRegistry, RegistryError } from '../src/registry/registry.ts';
 import { readSourcesDeclaration, type RemoteSourceConfig } from '../src/remote/declaration.ts';
 import { fetchLiveSchema, printPinnedSchema } from '../src/remote/live-schema.ts';
 import { createTestApp, DEMO_KEYS, seededDatabase } from './support/app.ts';
-import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startTestUpstream, startYogaUpstream } from './support/remote.ts';
+import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startHoldingUpstream, startTestUpstream, startYogaUpstream } from './support/remote.ts';
+import { startServer } from '../src/server.ts';
 
 /** The demo data, seeded once for this file (seeding takes seconds). */
 let db: SqliteDatabase;
@@ -60,6 +62,8 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
         merge: true,
         forwardWorkspaceId: false,
         forwardRequestId: false,
+        maxResponseBytes: 1024 * 1024,
+        followRedirects: 'never',
         schemaPath: 'schemas/billing.graphql',
         breaker: { failures: 5, halfOpenAfterMs: 10_000 },
         concurrency: { max: 32, queue: 256 },
@@ -88,13 +92,14 @@ describe('the sources declaration (CARDQL_SOURCES)', () => {
   });
 
   it.each([
-    ['text that is not JSON', '{ "billing": ', [/^sources\.json: expected JSON, received text that does not parse/]],
+    ['text that is not JSON', '{ "billing": ', [/^sources\.json:1:14: expected JSON, received text that does not parse/]],
+    ['JSON broken on a later line, at its line and column', '{\n  "billing": {\n    url: "https://b/graphql"\n  }\n}', [/^sources\.json:3:5: expected JSON, received text that does not parse/]],
     ['an array', '[]', [/^sources\.json: expected an object mapping each source name to .*, received \[\]/]],
     ['a source name that cannot be a folder', JSON.stringify({ Billing_API: { url: 'https://b/graphql' } }), [/^sources\.json: Billing_API: expected a source name: lowercase letters.*received "Billing_API"/]],
     ['the name of the in-process source', JSON.stringify({ local: { url: 'https://b/graphql' } }), [/^sources\.json: local: "local" is the in-process schema: choose another name, received "local"/]],
     ['no URL', JSON.stringify({ billing: {} }), [/^sources\.json: billing\.url: expected an http:\/\/ or https:\/\/ URL, received nothing/]],
     ['a URL that is not http', entry({ url: 'ftp://billing.internal' }), [/billing\.url: expected an http:\/\/ or https:\/\/ URL, received "ftp:\/\/billing\.internal"/]],
-    ['a timeout longer than Plain waits', entry({ timeoutMs: 20_000 }), [/billing\.timeoutMs: expected at most 14000 ms \(Plain waits 15 s\), received 20000/]],
+    ['a timeout longer than Plain waits', entry({ timeoutMs: 20_000 }), [/billing\.timeoutMs: expected at most 13000 ms \(Plain waits 15 s\), received 20000/]],
     ['a timeout that is not a number', entry({ timeoutMs: 'fast' }), [/billing\.timeoutMs: expected an integer number of milliseconds, received "fast"/]],
     ['a flag that is not a boolean', entry({ merge: 'yes' }), [/billing\.merge: expected true or false, received "yes"/]],
     ['a field cardql does not know', entry({ retries: 3 }), [/billing: unknown field\(s\) "retries": expected only url, headers, timeoutMs/]],
@@ -189,6 +194,13 @@ describe("a card's source is the folder of its query", () => {
   });
 });
 
+/** Writes an SDL file to a temp folder and returns its path. */
+function sdlFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cardql-sdl-')), 'sdl.graphql');
+  writeFileSync(path, text);
+  return path;
+}
+
 describe('pinned schemas', () => {
   it('schemas/demo.graphql is what the demo upstream serves (run npm run schema:pull when this fails)', async () => {
     const upstream = await startTestUpstream({ db });
@@ -203,7 +215,9 @@ describe('pinned schemas', () => {
 
   it.each([
     ['missing', 'schemas/nowhere.graphql', /nowhere\.graphql: expected the pinned schema \(SDL\) of source "demo", received no file: run `npm run schema:pull -- demo`/],
-    ['not SDL', 'package.json', /package\.json:\d+: expected the SDL of source "demo", received text that does not build: Syntax Error/],
+    ['not SDL', 'package.json', /package\.json:2:3: expected the SDL of source "demo", received text that does not build: Syntax Error/],
+    ['SDL naming a type it does not define, at its line and column', sdlFile('type Query {\n  usage: Usage\n  plan: Plan\n}\ntype Usage { seats: Int }\n'), /sdl\.graphql:3:9: invalid schema of source "demo": Unknown type "Plan"/],
+    ['SDL defining a type twice, at its line and column', sdlFile('type Query { a: Int }\n\ntype Query { b: Int }\n'), /sdl\.graphql:1:6: invalid schema of source "demo": There can be only one type named "Query"/],
   ])('stop the boot when %s, saying how to get one', async (_what, schema, expected) => {
     const layout = cardsLayout({ remote: ['usage'] });
     const env = { CARDQL_SOURCES: sourcesFile({ demo: { url: await refusedUrl(), schema } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir };
@@ -215,6 +229,7 @@ describe('pinned schemas', () => {
     const app = await createTestApp({ CARDQL_SOURCES: sourcesFile({ demo: { url: await refusedUrl(), schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir }, { db });
     try {
       expect([...app.registry.values()].every((card) => card.source === 'demo')).toBe(true);
+      await app.checkDrift();
       expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source not reachable at startup'))).toMatchObject({ level: 40, source: 'demo', err: { errors: [{ message: expect.stringMatching(/ECONNREFUSED/) }] } });
     } finally {
       await app.close();
@@ -228,9 +243,50 @@ describe('drift of a live schema at startup', () => {
     const upstream = await startYogaUpstream(buildSchema(edit(readFileSync('schema.graphql', 'utf8'))), db);
     const layout = cardsLayout({ remote: DEMO_KEYS });
     const app = await createTestApp({ CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir }, { db });
+    await app.checkDrift();
     await Promise.all([app.close(), upstream.close()]);
     return app.logs();
   }
+
+
+  it('runs after the server listens: a source that holds the introspection open does not hold the port closed', async () => {
+    let answer: (() => void) | undefined;
+    const introspecting = new Promise<void>((seen) => {
+      answer = seen;
+    });
+    const upstream = await startHoldingUpstream(() => answer!(), db);
+    const layout = cardsLayout({ remote: ['usage'] });
+    const running = await startServer(
+      { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: DEMO_SCHEMA } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir },
+      { local: createDemoData(db) },
+    );
+    try {
+      // Listening already, with the introspection still unanswered: the port answers now.
+      await introspecting;
+      expect(upstream.answered()).toBe(0);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      upstream.release();
+      expect(await running.app.checkDrift()).toEqual([expect.objectContaining({ source: 'demo', status: 'checked' })]);
+    } finally {
+      await running.close();
+      await upstream.close();
+    }
+  });
+
+  it('reports a source slower than its timeout as slow, not as unreachable', async () => {
+    const upstream = await startHoldingUpstream(() => {}, db);
+    const layout = cardsLayout({ remote: ['usage'] });
+    const app = await createTestApp({ CARDQL_SOURCES: sourcesFile({ demo: { url: upstream.url, schema: DEMO_SCHEMA, timeoutMs: 100 } }), CARDQL_QUERIES_DIR: layout.queriesDir, CARDQL_CARDS_DIR: layout.cardsDir }, { db });
+    try {
+      expect(await app.checkDrift()).toEqual([{ source: 'demo', status: 'slow', timeoutMs: 100 }]);
+      expect(app.logs().filter((line) => /not reachable/.test(String(line.msg)))).toEqual([]);
+      expect(app.logs().find((line) => line.msg?.toString().startsWith('remote source did not answer the introspection in time'))).toMatchObject({ level: 30, source: 'demo' });
+    } finally {
+      await app.close();
+      upstream.release();
+      await upstream.close();
+    }
+  });
 
   it('warns about each stored query the live schema breaks, and still starts', async () => {
     const logs = await startupLogs((sdl) => sdl.replace(/^\s*"One entry per metered feature[^\n]*\n\s*usage: \[UsageMetric!\]!$/m, ''));

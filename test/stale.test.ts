@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { CardsResponse, type Card } from '../src/plain/cards-response.ts';
 import { failedCard, type CardResult } from '../src/resolve/card-result.ts';
 import { createLastGood, formatWhen } from '../src/stale/last-good.ts';
 import { createRedisStore } from '../src/stale/redis-store.ts';
-import { createMemoryStore, type StaleStore } from '../src/stale/stale-store.ts';
+import { createMemoryStore, jsonSize, type StaleStore } from '../src/stale/stale-store.ts';
 import type { Registry, RegisteredCard } from '../src/registry/registry.ts';
 import { ALEX, cardsBody, createTestApp, plainRequest, seededDatabase } from './support/app.ts';
 import { cardsLayout, DEMO_SCHEMA, refusedUrl, sourcesFile, startScriptedUpstream } from './support/remote.ts';
@@ -95,6 +97,20 @@ describe('last good card: a failed card is answered with its last good component
     expect(kept.map((entry) => entry !== undefined)).toEqual([false, true, true, true]);
   });
 
+  it('estimates an entry\'s size at or a little over its JSON length (the byte bound stays a bound)', async () => {
+    const app = await createTestApp();
+    try {
+      const { results } = await app.resolve({ cardKeys: ['plan-details', 'usage', 'recent-orders', 'customer-details'], customer: ALEX, thread: null, tenant: null });
+      for (const { card } of results) {
+        const length = JSON.stringify(card.components).length;
+        expect(jsonSize(card.components)).toBeGreaterThanOrEqual(length);
+        expect(jsonSize(card.components)).toBeLessThan(length * 1.25);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it.each([
     [NOON - 78 * 60_000, '10:42 UTC'],
     [NOON - 20 * HOUR, '25 Nov 16:00 UTC'],
@@ -110,7 +126,9 @@ describe('last good cards on Redis (real Redis, a random key prefix per run)', (
   beforeAll(() => {
     admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   });
+  const servers: ChildProcess[] = [];
   afterAll(async () => {
+    for (const server of servers) if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     await Promise.all(stores.map((s) => s.close()));
     const keys = await admin.keys(`${prefix}*`);
     if (keys.length > 0) await admin.del(...keys);
@@ -155,6 +173,37 @@ describe('last good cards on Redis (real Redis, a random key prefix per run)', (
     await store.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(lines.filter((l) => l.includes('unavailable'))).toEqual([]);
+  });
+
+  it('a Redis that goes away and comes back is logged once each way, and serves again after', async () => {
+    const port = Number(new URL((await refusedUrl()).replace('/graphql', '')).port);
+    const start = async () => {
+      const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      servers.push(server);
+      // Listening before the store connects: otherwise its first attempt is (rightly) logged as an outage.
+      for (let i = 0; i < 300; i++) {
+        const listening = await new Promise<boolean>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+          socket.on('error', () => resolve(false));
+        });
+        if (listening) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return server;
+    };
+    const lines: string[] = [];
+    let server = await start();
+    const store = redisStore(lines, `redis://127.0.0.1:${port}`);
+    await connected(store);
+    server.kill('SIGKILL');
+    for (let i = 0; i < 200 && store.problem() === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(store.problem()).toMatch(/Redis not connected/);
+    await new Promise((r) => setTimeout(r, 500)); // several failed reconnections meanwhile
+    server = await start();
+    await connected(store);
+    expect(store.problem()).toBeUndefined();
+    const said = lines.map((l) => JSON.parse(l) as { msg: string }).map((l) => l.msg.replace(/:.*/, ''));
+    expect(said).toEqual(['stale-card store (Redis) connected', 'stale-card store (Redis) unavailable', 'stale-card store (Redis) available again']);
   });
 
   it('Redis down: reads are misses at once (fresh cards, no stale ones), the store reports why, and the outage is logged once', async () => {

@@ -31,6 +31,12 @@ export type Source = {
   name: string;
   /** The schema stored queries are validated against at startup. */
   schema: GraphQLSchema;
+  /**
+   * True: a result whose errors all sit on nullable fields that came back null is mapped as partial
+   * data (`partialErrors`); remote sources, where a failing corner of a large API is routine. Absent:
+   * any error fails the card; the in-process schema, where an error is a bug in its resolvers.
+   */
+  mapsPartialData?: boolean;
   /** Called once per Plain request: the executor it returns is shared by every card of that request. */
   createExecutor(scope: RequestScope): Executor;
   /**

@@ -1,11 +1,8 @@
-// Readiness: whether this instance can answer card requests now. Load balancers and probes ask /readyz.
+// Readiness: whether this process can answer card requests now (not whether its upstreams are up). Load balancers ask /readyz.
 import { z } from 'zod';
 import type { Source } from '../execution/executor.ts';
-import type { Logger } from '../log.ts';
 import type { Registry } from '../registry/registry.ts';
-
-/** A remote source must answer its readiness check within this, or the instance is not ready. */
-export const SOURCE_READY_TIMEOUT_MS = 2000;
+import { SOURCE_PROBE_TIMEOUT_MS, SourceHealthEntry, type SourceHealth, type SourceLog } from './source-health.ts';
 
 export const Check = z.object({
   ok: z.boolean(),
@@ -17,25 +14,33 @@ export const Check = z.object({
 });
 export type Check = z.infer<typeof Check>;
 
-/** The body of /readyz, 200 or 503: `failing` names every check that did not pass. */
+/**
+ * The body of /readyz, 200 or 503: `failing` names every check of this process that did not pass.
+ * `sources` reports each remote source's health for whoever reads it; a source that is down makes
+ * only its own cards error cards, so it never takes this process (and with it every replica, at
+ * once) out of the load balancer.
+ */
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
   failing: z.array(z.string()),
   /** Optional checks that did not pass: the instance serves, with less (e.g. no stale cards while Redis is down). */
   degraded: z.array(z.string()).optional(),
   checks: z.record(z.string(), Check),
+  sources: z.record(z.string(), SourceHealthEntry),
 });
 export type Readiness = z.infer<typeof Readiness>;
 
 export type ReadinessDeps = {
-  sources: ReadonlyMap<string, Source>;
+  /** The in-process source: part of this process, so its `ready` hook (the demo: its database answers) is a check. */
+  local: Source | undefined;
   registry: Registry;
   /** True once shutdown began: traffic must go elsewhere while in-flight requests finish. */
   shuttingDown: () => boolean;
-  logger: Logger;
-  /** Shared across probes so that a source's state is logged when it changes; default: one for this call. */
-  sourceLog?: SourceLog;
-  sourceTimeoutMs?: number;
+  /** The remote sources' health, reported in the body: cached, probed at most once per interval. */
+  sourceHealth: SourceHealth;
+  /** Shared across probes, so that the in-process data going down is logged once, with its cause. */
+  localLog: SourceLog;
+  localTimeoutMs?: number;
   /**
    * Checks that are reported but never make the instance unready: each returns why it is degraded,
    * or `undefined`. Taking every replica out because a cache is down would turn less into nothing.
@@ -44,60 +49,27 @@ export type ReadinessDeps = {
 };
 
 /**
- * Logs a source going down and coming back, once each, rather than on every probe: a load balancer
- * probing every few seconds would otherwise repeat the same warning for as long as the outage lasts.
+ * Runs every check of this process concurrently: not shutting down, at least one card loaded, the
+ * in-process data's `ready` hook answering within the timeout; and reads the remote sources'
+ * health for the body. Never throws; a check that throws is a failed check.
  */
-export type SourceLog = {
-  down(source: string, reason: string, error?: unknown): void;
-  up(source: string): void;
-};
-
-export function createSourceLog(logger: Logger): SourceLog {
-  const down = new Set<string>();
-  return {
-    down(source, reason, error) {
-      if (down.has(source)) return;
-      down.add(source);
-      // The cause may name internal hosts: logged whole here, summarised in the /readyz body.
-      logger.warn({ err: error, source, reason }, 'source not ready');
-    },
-    up(source) {
-      if (down.delete(source)) logger.info({ source }, 'source ready again');
-    },
-  };
-}
-
-/**
- * Runs every check concurrently: not shutting down, at least one card loaded, and each source that has
- * a `ready` method (the in-process data's database, remote upstreams) answering it within the timeout.
- * Never throws; a check that throws is a failed check, its cause logged.
- */
-export async function checkReadiness({
-  sources,
-  registry,
-  shuttingDown,
-  logger,
-  sourceLog = createSourceLog(logger),
-  sourceTimeoutMs = SOURCE_READY_TIMEOUT_MS,
-  optional = {},
-}: ReadinessDeps): Promise<Readiness> {
+export async function checkReadiness({ local, registry, shuttingDown, sourceHealth, localLog, localTimeoutMs = SOURCE_PROBE_TIMEOUT_MS, optional = {} }: ReadinessDeps): Promise<Readiness> {
   const named: Array<[string, Promise<Check>]> = [
     ['shutdown', timed(() => (shuttingDown() ? 'shutting down: finishing in-flight requests' : undefined))],
     ['cards', timed(() => (registry.size > 0 ? undefined : 'no card loaded: add queries to the queries folder'))],
   ];
-  for (const source of sources.values()) {
-    const ready = source.ready?.bind(source);
-    if (ready) named.push([`source:${source.name}`, timed(() => checkSource(source.name, ready, sourceTimeoutMs, sourceLog))]);
-  }
+  const ready = local?.ready?.bind(local);
+  if (local && ready) named.push([`source:${local.name}`, timed(() => checkLocal(local.name, ready, localTimeoutMs, localLog))]);
+  const sources = sourceHealth.current().catch(() => ({}));
   const checks: Record<string, Check> = {};
   for (const [name, check] of named) checks[name] = await check;
   for (const [name, check] of Object.entries(optional)) checks[name] = { ...(await timed(check)), required: false };
   const failing = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required !== false);
   const degraded = Object.keys(checks).filter((name) => !checks[name]!.ok && checks[name]!.required === false);
-  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, ...(degraded.length > 0 && { degraded }), checks };
+  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, ...(degraded.length > 0 && { degraded }), checks, sources: await sources };
 }
 
-async function checkSource(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {
+async function checkLocal(name: string, ready: NonNullable<Source['ready']>, timeoutMs: number, log: SourceLog): Promise<string | undefined> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {

@@ -16,7 +16,7 @@ import { secretsFor, verifySignature, verifyToken } from './verify.ts';
 export type CardsHandlerDeps = {
   config: Pick<Config, 'cardsAuth'>;
   /** Runs the cards of one parsed request: the pipeline shared with the preview and the CLI. */
-  resolve: (request: CardsRequest, scope: { requestId: string; workspaceId: string | null }) => Promise<Resolution>;
+  resolve: (request: CardsRequest, scope: { requestId: string; workspaceId: string | null; receivedAt: number }) => Promise<Resolution>;
   logger: Logger;
   telemetry: Telemetry;
 };
@@ -55,11 +55,13 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       if (secrets.length > 0) verifySignature(body, request.header('plain-request-signature'), secrets);
       const cardsRequest = parseCardsRequest(body);
 
-      const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId });
+      // The deadline counts from the request's arrival: reading and checking the body is part of the wait Plain sees.
+      const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId, receivedAt: started });
       for (const result of results) {
         // A stale card failed too: its cause is logged under the reference its notice shows.
         // `err` goes through the logger's serializer: class, code, GraphQL paths; never data or messages.
         if (result.cause !== undefined) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'card failed');
+        else if (result.partial) log.warn({ key: result.key, errors: result.partial }, 'card mapped from partial data');
       }
       const summary = {
         keys: cardsRequest.cardKeys,

@@ -5,6 +5,8 @@ import { gzip } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
+import { HttpError } from './http-error.ts';
+import { errorResponse } from './respond.ts';
 import type { Route } from './route.ts';
 
 export type ExplorerOptions<TContext extends Record<string, unknown>> = {
@@ -47,6 +49,21 @@ export function createExplorer<TContext extends Record<string, unknown>>({ schem
       error: (...args) => logger.error({ err: args.find(isError), endpoint }, 'graphql-yoga error'),
     },
   }) as unknown as Explorer;
+}
+
+const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 405: 'METHOD_NOT_ALLOWED', 406: 'NOT_ACCEPTABLE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+/**
+ * graphql-yoga answers some requests it refuses (406 for an `Accept` it cannot serve, a bare 4xx)
+ * without a JSON body: those become cardql's JSON error. GraphQL's own `{ errors }` answers pass as they are.
+ */
+export async function jsonErrors(pending: Response | Promise<Response>): Promise<Response> {
+  const response = await pending;
+  if (response.status < 400 || /json/.test(response.headers.get('content-type') ?? '')) return response;
+  await response.body?.cancel();
+  const allow = response.headers.get('allow');
+  const message = response.status === 406 ? 'Expected Accept to allow application/json or application/graphql-response+json' : `Expected a GraphQL request (GraphQL over HTTP), received one this endpoint refuses (HTTP ${response.status})`;
+  return errorResponse(new HttpError(response.status, CODES[response.status] ?? 'GRAPHQL_REQUEST_REFUSED', message, allow ? { allow } : {}));
 }
 
 /** Where cardql serves GraphiQL's own files: GraphiQL must work with no internet access (no CDN). */

@@ -1,5 +1,5 @@
 // Prometheus metrics of one app, in its own prom-client Registry: HTTP requests, card outcomes, upstream calls.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CardOutcome } from '../resolve/card-result.ts';
 import type { CardsRequestEvent, Telemetry, UpstreamRequestEvent } from '../telemetry.ts';
 
@@ -24,6 +24,11 @@ export type Metrics = {
   telemetry: Telemetry;
   /** Records one answered HTTP request; `route` is a path of the route table or a fixed placeholder, never a raw URL. */
   httpRequest(route: string, status: number, durationMs: number): void;
+  /**
+   * `cardql_source_up` reads each source's health from `current` at every scrape (which probes at
+   * most once per interval, shared with /readyz): 1 while its last probe passed, 0 otherwise.
+   */
+  reportSourceHealth(current: () => Promise<Record<string, { up: boolean }>>): void;
   /** Adds process metrics (CPU, RSS, heap, event loop lag, GC): once per process, by the process. */
   collectProcessMetrics(): void;
 };
@@ -93,6 +98,19 @@ export function createMetrics({ cards, sources }: MetricsOptions): Metrics {
     },
   };
 
+  let sourceHealth: (() => Promise<Record<string, { up: boolean }>>) | undefined;
+  new Gauge({
+    name: 'cardql_source_up',
+    help: 'Whether the last health probe of a source passed (1) or not (0); probed at most once per interval.',
+    labelNames: ['source'],
+    registers,
+    async collect() {
+      if (!sourceHealth) return;
+      const states = await sourceHealth().catch(() => ({}));
+      for (const [source, { up }] of Object.entries(states)) this.set({ source: sources.has(source) ? source : OTHER }, up ? 1 : 0);
+    },
+  });
+
   let processMetrics = false;
   return {
     registry,
@@ -103,6 +121,9 @@ export function createMetrics({ cards, sources }: MetricsOptions): Metrics {
         httpRequests.inc(labels);
         httpDuration.observe(labels, durationMs / 1000);
       });
+    },
+    reportSourceHealth(current) {
+      sourceHealth = current;
     },
     collectProcessMetrics() {
       if (processMetrics) return;

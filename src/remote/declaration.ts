@@ -5,8 +5,15 @@ import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
 import { DEFAULT_SOURCE_GUARD } from './breaker.ts';
 
-/** Plain waits 15 s; a source timeout beyond the longest allowed deadline could never be used. */
-const MAX_TIMEOUT_MS = 14_000;
+/** A source timeout beyond the longest allowed deadline (CARDQL_DEADLINE_MS, at most 13000) could never be used. */
+const MAX_TIMEOUT_MS = 13_000;
+
+/**
+ * A card's data is a few KB; 1 MiB leaves room for a large list, and even 32 concurrent requests
+ * each answered with a full 1 MiB (text, then parsed) stay well within a 200 MB process.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
 
 /** A source name is also a folder name (`queries/<name>/`), a URL segment (`/graphql/<name>`) and a metric label. */
 export const SourceName = z
@@ -39,6 +46,14 @@ export const SourceEntry = z.strictObject(
   forwardWorkspaceId: z.boolean({ error: 'expected true or false' }).default(false),
   /** Send cardql's request id as `X-Request-Id`, so that the source's logs can be joined with ours. Default false. */
   forwardRequestId: z.boolean({ error: 'expected true or false' }).default(false),
+  /** Largest response body read from the source, in bytes, counted after decompression; past it the call fails and the stream is cancelled. Default 1 MiB. */
+  maxResponseBytes: z
+    .int({ error: 'expected an integer number of bytes' })
+    .min(1024, 'expected at least 1024 bytes')
+    .max(MAX_RESPONSE_BYTES, `expected at most ${MAX_RESPONSE_BYTES} bytes (100 MiB)`)
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
+  /** `same-origin`: follow a 307/308 redirect to the same origin (at most 3 hops); `never`: a redirect fails the call. Default never. */
+  followRedirects: z.enum(['never', 'same-origin'], { error: 'expected "never" or "same-origin"' }).default('never'),
   /**
    * The source's circuit breaker: after `failures` consecutive failed calls (default 5) it fails
    * every call at once for `halfOpenAfterMs` (default 10000), then lets one probe through.
@@ -140,7 +155,8 @@ export function parseSourcesDeclaration(text: string, where: string, env: Record
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { sources: [], problems: [`${where}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
+    const { line, column } = jsonErrorLocation(text, (error as Error).message);
+    return { sources: [], problems: [`${where}:${line}:${column}: expected JSON, received text that does not parse: ${(error as Error).message}`], warnings: [] };
   }
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -212,6 +228,13 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
   const value = valueAt(json, issue.path);
   const received = path[1] === 'headers' && path.length === 3 && typeof value === 'string' ? 'a header value (not shown)' : JSON.stringify(value) ?? 'nothing';
   return `${at}${issue.message}, received ${received}`;
+}
+
+/** Where JSON.parse stopped, as 1-based line and column: V8 says `at position N`, or nothing at the end of the input. */
+function jsonErrorLocation(text: string, message: string): { line: number; column: number } {
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+  const before = text.slice(0, position).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

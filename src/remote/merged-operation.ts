@@ -66,9 +66,12 @@ export function mergeVariables(operation: MergedOperation, requests: readonly Pi
  * are absent with no error of its own (a non-null root field elsewhere nulled all `data`) gets an error
  * saying so, rather than letting its mapper read "no data".
  */
-export function splitResult(operation: MergedOperation, { data, errors }: ExecutionResult, source: string): ExecutionResult[] {
+export function splitResult(operation: MergedOperation, { data, errors }: ExecutionResult, source: string, lostDataCode?: string): ExecutionResult[] {
   const count = operation.rootKeys.length;
-  if (operation.single) return [withRootKeys(operation.rootKeys[0]!, { data: data ?? {}, ...(errors && { errors: [...errors] as GraphQLError[] }) }, source)];
+  if (operation.single) {
+    if (!data && errors?.length) return [{ errors: [...errors] }];
+    return [withRootKeys(operation.rootKeys[0]!, { data: data ?? {}, ...(errors && { errors: [...errors] as GraphQLError[] }) }, source, lostDataCode)];
+  }
   const results: Array<{ data: Record<string, unknown>; errors?: GraphQLError[] }> = Array.from({ length: count }, () => ({ data: {} }));
   if (data) {
     for (const key of Object.keys(data)) {
@@ -86,21 +89,22 @@ export function splitResult(operation: MergedOperation, { data, errors }: Execut
     const relocated = new GraphQLError(error.message, { path: [match[2]!, ...error.path!.slice(1)], extensions: error.extensions, originalError: (error as GraphQLError).originalError ?? undefined });
     (results[Number(match[1])]!.errors ??= []).push(relocated);
   }
-  return results.map((result, index) => withRootKeys(operation.rootKeys[index]!, result, source));
+  return results.map((result, index) => withRootKeys(operation.rootKeys[index]!, result, source, lostDataCode));
 }
 
-function withRootKeys(rootKeys: string[], result: { data: Record<string, unknown>; errors?: GraphQLError[] }, source: string): ExecutionResult {
-  if (result.errors?.length) return result;
+function withRootKeys(rootKeys: string[], result: { data: Record<string, unknown>; errors?: GraphQLError[] }, source: string, code?: string): ExecutionResult {
+  // Errors and no data of its own: errors only, as a source would answer it (no empty `data` to read).
+  if (result.errors?.length) return Object.keys(result.data).length > 0 ? result : { errors: result.errors };
   const missing = rootKeys.filter((key) => result.data[key] === undefined);
   if (missing.length === 0) return result;
-  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`))] };
+  return { errors: [loggable(new GraphQLError(`source "${source}" answered without ${missing.join(', ')}: an error elsewhere in the merged operation nulled its data`, code ? { extensions: { code } } : {}))] };
 }
 
 /**
  * An executor that runs the requests made in the same turn (a Plain request's cards start together)
  * as one call of `runAll`, which answers one result per request, in order. Never rejects.
  */
-export function batchPerTurn(runAll: (requests: ExecutionRequest[]) => Promise<ExecutionResult[]>): Executor {
+export function batchPerTurn(runAll: (requests: ExecutionRequest[]) => Promise<ExecutionResult[]>, failureCode?: string): Executor {
   let pending: Array<{ request: ExecutionRequest; resolve: (result: ExecutionResult) => void }> = [];
   const flush = () => {
     const batch = pending;
@@ -109,7 +113,7 @@ export function batchPerTurn(runAll: (requests: ExecutionRequest[]) => Promise<E
       (results) => batch.forEach((entry, index) => entry.resolve(results[index]!)),
       (error: unknown) => {
         const cause = error instanceof Error ? error : new Error(String(error));
-        const failure = { errors: [cause instanceof GraphQLError ? cause : new GraphQLError(cause.message, { originalError: cause })] };
+        const failure = { errors: [cause instanceof GraphQLError ? cause : new GraphQLError(cause.message, { originalError: cause, ...(failureCode && { extensions: { code: failureCode } }) })] };
         batch.forEach((entry) => entry.resolve(failure));
       },
     );

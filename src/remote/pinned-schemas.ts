@@ -1,6 +1,8 @@
 // Builds the declared remote sources at app start, each with its pinned schema: startup needs no source to be up.
 import { readFileSync } from 'node:fs';
-import { buildSchema, validateSchema, type GraphQLSchema } from 'graphql';
+import { buildASTSchema, parse, validateSchema, type GraphQLSchema } from 'graphql';
+// Not re-exported by graphql's index, but public API (graphql-js documents it for SDL tooling).
+import { validateSDL } from 'graphql/validation/validate.js';
 import { ConfigError, type Config } from '../config.ts';
 import type { SourceGuardEvents } from './breaker.ts';
 import { createRemoteSource, type RemoteSource } from './remote-source.ts';
@@ -40,13 +42,22 @@ export function readPinnedSchema(config: Pick<RemoteSourceConfig, 'name' | 'sche
     return undefined;
   }
   try {
-    const schema = buildSchema(text);
-    const errors = validateSchema(schema);
-    if (errors.length === 0) return schema;
-    problems.push(...errors.map((error) => `${config.schemaPath}: invalid schema of source "${config.name}": ${error.message}`));
+    // parse + validateSDL + buildASTSchema is buildSchema with every error located: buildSchema
+    // joins SDL errors into one Error without locations, which read as `file:1`.
+    const document = parse(text);
+    const sdlErrors = validateSDL(document);
+    const schema = sdlErrors.length === 0 ? buildASTSchema(document, { assumeValidSDL: true }) : undefined;
+    const errors = schema ? validateSchema(schema) : sdlErrors;
+    if (schema && errors.length === 0) return schema;
+    problems.push(...errors.map((error) => `${at(config.schemaPath, error)}: invalid schema of source "${config.name}": ${error.message}; fix it, or ${pull}`));
   } catch (error) {
-    const line = (error as { locations?: Array<{ line: number }> }).locations?.[0]?.line ?? 1;
-    problems.push(`${config.schemaPath}:${line}: expected the SDL of source "${config.name}", received text that does not build: ${(error as Error).message}; ${pull}`);
+    problems.push(`${at(config.schemaPath, error)}: expected the SDL of source "${config.name}", received text that does not build: ${(error as Error).message}; ${pull}`);
   }
   return undefined;
+}
+
+/** `path:line:column` of an error's first location, or the bare path when it has none. */
+function at(path: string, error: unknown): string {
+  const location = (error as { locations?: ReadonlyArray<{ line: number; column: number }> }).locations?.[0];
+  return location ? `${path}:${location.line}:${location.column}` : path;
 }

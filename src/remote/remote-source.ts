@@ -5,6 +5,8 @@ import type { RemoteSourceConfig } from './declaration.ts';
 import { noTelemetry, type Telemetry } from '../telemetry.ts';
 import type { Executor, RequestScope, Source } from '../execution/executor.ts';
 import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from './merged-operation.ts';
+import { checkResultTypes } from './result-types.ts';
+import { loggable } from '../log.ts';
 import { tracedFetch, tracingEnabled } from '../tracing/tracing.ts';
 import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
@@ -52,6 +54,7 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, gu
     name: config.name,
     schema,
     config,
+    mapsPartialData: true,
     run,
     async ready(signal) {
       const { errors } = await run({ document: TYPENAME }, signal);
@@ -59,11 +62,52 @@ export function createRemoteSource({ config, schema, telemetry = noTelemetry, gu
       if (errors?.length) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
     },
     createExecutor(scope: RequestScope): Executor {
-      if (!config.merge) return ({ document, variables }) => send({ document, variables }, scope);
+      const direct: Executor = ({ document, variables }) => send({ document, variables }, scope);
+      if (!config.merge) return async (request) => retyped(request.document, await direct(request));
+      // Cards that start together share one merged operation, made once per set of cards.
       return batchPerTurn(async (requests) => {
         const merged = mergedFor(requests);
-        return splitResult(merged, await send({ document: merged.document, variables: mergeVariables(merged, requests) }, scope), config.name);
-      });
+        const results = splitResult(merged, await send({ document: merged.document, variables: mergeVariables(merged, requests) }, scope), config.name, MERGE_FAILED);
+        // The merged request failed as a whole: each card alone may well succeed. Once, unmerged,
+        // within what is left of the deadline (the transport checks it), so that one bad query fails one card.
+        return Promise.all(
+          results.map(async (result, index) => {
+            const request = requests[index]!;
+            return retyped(request.document, requests.length > 1 && failedAsAWhole(result) ? await direct(request) : result);
+          }),
+        );
+      }, MERGE_FAILED);
     },
   };
+
+  /** The card's data re-typed against the pinned schema: a value of the wrong shape fails the card, naming the field. */
+  function retyped(document: DocumentNode, result: ExecutionResult): ExecutionResult {
+    if (!result.data) return result;
+    const violation = checkResultTypes(schema, document, result.data);
+    if (!violation) return result;
+    const message = `source "${config.name}" answered data that does not match its pinned schema at ${violation.path}: expected ${violation.expected}, received ${violation.received}`;
+    // cardql's words: a path, type names and a JSON kind, never the value.
+    return { errors: [loggable(new GraphQLError(message, { extensions: { code: 'UPSTREAM_TYPE_MISMATCH' } }))] };
+  }
 }
+
+/** Set on the failures of a merged operation that say nothing about any one card's own query. */
+const MERGE_FAILED = 'MERGED_REQUEST_FAILED';
+
+/**
+ * Whether a card's share of a merged result is a failure of the whole operation, not of its own
+ * fields: an error with no path that the source sent (or a rejected operation, e.g. made invalid by
+ * another card's query after drift), the merged data lost to another card's non-null root field, or
+ * a result batch-execute could not split. Transport failures (network, timeout, 5xx) and calls the
+ * source's guard refused (breaker open, no slot) are not: the same request again, per card, would
+ * only multiply the load on a source that is struggling.
+ */
+function failedAsAWhole(result: ExecutionResult): boolean {
+  return (result.errors ?? []).some((error) => {
+    const code = error.extensions?.code;
+    return code === MERGE_FAILED || code === 'UPSTREAM_REJECTED' || (!error.path?.length && !CALL_FAILED.has(String(code)));
+  });
+}
+
+/** cardql's codes for a call that failed or was not made (network, timeout, 5xx; breaker open, no slot): never re-run per card. */
+const CALL_FAILED = new Set(['UPSTREAM_FAILED', 'SOURCE_REFUSED']);

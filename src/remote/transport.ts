@@ -6,6 +6,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { RequestScope } from '../execution/executor.ts';
+import { boundedFetch, UpstreamRefused } from './bounded-fetch.ts';
 import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
 
 export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
@@ -27,9 +28,11 @@ const MIN_RETRY_BUDGET_MS = 50;
 const JSON_TYPES = /application\/(graphql-response\+)?json/i;
 
 /** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
-type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number };
+type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number; rejected?: boolean };
 
-export function createTransport({ config, telemetry, fetch = globalThis.fetch }: TransportOptions): Transport {
+export function createTransport({ config, telemetry, fetch: unbounded = globalThis.fetch }: TransportOptions): Transport {
+  // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
+  const fetch = boundedFetch(unbounded, { maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects });
   const printed = new WeakMap<DocumentNode, string>();
   const textOf = (document: DocumentNode) => {
     let text = printed.get(document);
@@ -60,6 +63,7 @@ export function createTransport({ config, telemetry, fetch = globalThis.fetch }:
       const answer = await client.rawRequest<Record<string, unknown>>({ query: textOf(operation.document), variables: operation.variables, signal: controller.signal });
       return { result: { data: answer.data, ...(answer.errors && { errors: (answer.errors as unknown as UpstreamError[]).map(toGraphQLError) }) } };
     } catch (error) {
+      if (error instanceof UpstreamRefused) return { failure: `source "${config.name}" ${error.message}`, retriable: false };
       if (error instanceof ClientError) return httpFailure(config.name, error);
       if (controller.signal.aborted) {
         return scope.signal.aborted
@@ -86,7 +90,7 @@ export function createTransport({ config, telemetry, fetch = globalThis.fetch }:
       const first = await attempt(1, operation, scope);
       if ('result' in first) return first.result;
       const pause = first.retryAfterMs ?? RETRY_DELAY_MS;
-      if (!first.retriable) return failed(first.failure);
+      if (!first.retriable) return failed(first.failure, first.rejected ? 'UPSTREAM_REJECTED' : 'UPSTREAM_FAILED');
       if (timeLeft(scope) - pause < MIN_RETRY_BUDGET_MS) return failed(`${first.failure} (not retried: the deadline leaves no room)`);
       await sleep(pause, undefined, { signal: scope.signal }).catch(() => undefined);
       const second = await attempt(2, operation, scope);
@@ -117,11 +121,13 @@ function headersFor(config: TransportOptions['config'], scope: RequestScope): Re
  * client's own message (it holds the variables) nor the upstream's (it may quote a customer).
  */
 function httpFailure(source: string, error: ClientError): Attempt {
-  const { status, headers } = error.response;
+  const { status, errors, headers } = error.response;
   const failure = `source "${source}" answered HTTP ${status}`;
   const retriable = status >= 500 || status === 429;
   const retryAfterMs = retryAfter(headers?.get('retry-after') ?? null);
-  return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  // A 400/422 with GraphQL errors: the source read the operation and refused it (e.g. it does not validate).
+  const rejected = (status === 400 || status === 422) && Array.isArray(errors) && errors.length > 0;
+  return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }), ...(rejected && { rejected }) };
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
@@ -137,9 +143,13 @@ function toGraphQLError({ message, path, extensions }: UpstreamError): GraphQLEr
   return new GraphQLError(message, { path: path ?? undefined, extensions: extensions ?? undefined });
 }
 
-/** cardql's own words (source, status, timeout, system error code): logged whole (log.ts). */
-function failed(message: string): ExecutionResult {
-  return { errors: [loggable(new GraphQLError(message, { extensions: { code: 'UPSTREAM_FAILED' } }))] };
+/**
+ * cardql's own words (source, status, timeout, system error code): logged whole (log.ts).
+ * UPSTREAM_FAILED: the call failed (network, timeout, HTTP error, a body that is not a GraphQL
+ * response); UPSTREAM_REJECTED: the source answered that it will not run this operation.
+ */
+function failed(message: string, code: 'UPSTREAM_FAILED' | 'UPSTREAM_REJECTED' = 'UPSTREAM_FAILED'): ExecutionResult {
+  return { errors: [loggable(new GraphQLError(message, { extensions: { code } }))] };
 }
 
 /** fetch's "fetch failed" and the system error code under it (ECONNREFUSED…): never a message that could quote a body. */

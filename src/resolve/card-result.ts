@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { text } from '../plain/builders.ts';
 import { Card } from '../plain/cards-response.ts';
+import type { PartialError } from './partial-data.ts';
 
 /**
  * ok: components sent; no-data: `components: null`; error and timeout: an error card was sent;
@@ -19,6 +20,8 @@ export type CardResult = {
   reference?: string;
   /** For error, timeout and stale: what went wrong, for the logs only, never for Plain. */
   cause?: unknown;
+  /** For a card mapped from partial data: the errors it was mapped despite (paths and codes only), for the logs. */
+  partial?: PartialError[];
 };
 
 /** Error cards are cached briefly so that a fixed problem shows up quickly. */

@@ -13,7 +13,32 @@ export type ResolveInput = {
   requestId: string;
   workspaceId: string | null;
   deadlineMs: number;
+  /** When the request arrived, on `clock.now()`: the deadline counts from there. Default: now. */
+  receivedAt?: number;
+  /** Time, injected by tests. Default: performance.now and the global timers. */
+  clock?: Clock;
 };
+
+/** What the deadline needs of time: a monotonic "now" in milliseconds and one timer. */
+export type Clock = {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
+const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * Cards time out this long before the deadline, so that the answer (error cards, logs, JSON)
+ * leaves by the deadline rather than after it: at most 50 ms, a tenth of shorter deadlines.
+ */
+export function responseMarginMs(deadlineMs: number): number {
+  return Math.min(50, Math.floor(deadlineMs / 10));
+}
 
 export type Resolution = {
   results: CardResult[];
@@ -23,13 +48,15 @@ export type Resolution = {
 
 /**
  * Runs the known cards among `request.cardKeys` (each once, however often it was asked for).
- * At the deadline, cards still running become timeout error cards and their work is aborted.
+ * Counted from the request's arrival, at the deadline less the response margin, cards still
+ * running become timeout error cards; their work is aborted once the answer is on its way.
  */
-export async function resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs }: ResolveInput): Promise<Resolution> {
+export async function resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs, clock = systemClock, receivedAt = clock.now() }: ResolveInput): Promise<Resolution> {
   const keys = [...new Set(request.cardKeys)];
   const cards = keys.flatMap((key) => registry.get(key) ?? []);
   const unknownKeys = keys.filter((key) => !registry.has(key));
-  const scope = new PipelineScope(requestId, workspaceId, performance.now() + deadlineMs);
+  const cutoffAt = receivedAt + deadlineMs - responseMarginMs(deadlineMs);
+  const scope = new PipelineScope(requestId, workspaceId, cutoffAt);
   const executors = new Map<string, Executor>();
   const executorFor = (name: string): Executor => {
     let executor = executors.get(name);
@@ -39,10 +66,9 @@ export async function resolveCards({ registry, sources, request, requestId, work
     }
     return executor;
   };
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    timer = clock.setTimeout(() => resolve('deadline'), Math.max(0, cutoffAt - clock.now()));
   });
   const context = { customer: request.customer, thread: request.thread, tenant: request.tenant };
   try {
@@ -51,19 +77,26 @@ export async function resolveCards({ registry, sources, request, requestId, work
         const running = runCard({
           card,
           executor: executorFor(card.source),
+          partialDataSchema: partialDataSchemaOf(sources.get(card.source)!),
           variables: bindVariables(card.variableNames, request, workspaceId),
           context,
         });
         const first = await Promise.race([running, deadline]);
         if (first !== 'deadline') return first;
-        return failedCard(card.key, 'timeout', new Error(`card "${card.key}" missed the ${deadlineMs} ms deadline`), Math.round(performance.now() - started));
+        return failedCard(card.key, 'timeout', new Error(`card "${card.key}" missed the ${deadlineMs} ms deadline`), Math.round(clock.now() - receivedAt));
       }),
     );
     return { results, unknownKeys };
   } finally {
-    clearTimeout(timer);
-    scope.settle();
+    clock.clearTimeout(timer);
+    // After the answer is on its way: aborting what still runs (fetch teardown for every hung
+    // upstream call) is work the response must not wait behind.
+    setImmediate(() => scope.settle());
   }
+}
+
+function partialDataSchemaOf(source: Source) {
+  return source.mapsPartialData ? source.schema : undefined;
 }
 
 /**

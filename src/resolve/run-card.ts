@@ -1,5 +1,6 @@
 // Runs one card: its stored query through an executor, then its mapper, then Plain's schema as a check.
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { partialErrors, type PartialError } from './partial-data.ts';
 import type { CardOutput, MapContext } from '../mapping/define-card.ts';
 import { checkCard, TTL_RANGE, type Card } from '../plain/cards-response.ts';
 import { describeIssues } from '../describe-issues.ts';
@@ -12,6 +13,8 @@ import { failedCard, isFailure, type CardResult } from './card-result.ts';
 export type RunCardInput = {
   card: RegisteredCard;
   executor: Executor;
+  /** The schema of the card's source when it maps partial data (which fields are nullable); undefined: any error fails the card. */
+  partialDataSchema: GraphQLSchema | undefined;
   variables: Record<string, unknown>;
   context: MapContext;
 };
@@ -27,12 +30,17 @@ export function runCard(input: RunCardInput): Promise<CardResult> {
   });
 }
 
-async function runUntraced({ card, executor, variables, context }: RunCardInput): Promise<CardResult> {
+async function runUntraced({ card, executor, partialDataSchema, variables, context }: RunCardInput): Promise<CardResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     const result = await executor({ document: card.document, operationName: card.operationName, variables });
-    if (result.errors?.length) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
+    let partial: PartialError[] | undefined;
+    if (result.errors?.length) {
+      // Errors only on nullable fields that came back null: the card is mapped from what came back (docs/remote-sources.md).
+      partial = partialDataSchema && partialErrors(partialDataSchema, card.document, result);
+      if (!partial) return failedCard(card.key, 'error', new QueryError(card.key, result), elapsed());
+    }
     const output = card.definition.map(result.data ?? null, context);
     const parsed = checkCard(toCard(card.key, output, card.definition.timeToLiveSeconds));
     if (!parsed.success) {
@@ -40,7 +48,7 @@ async function runUntraced({ card, executor, variables, context }: RunCardInput)
       const invalid = loggable(new Error(`mapper for "${card.key}" produced an invalid card: ${describeIssues(parsed.error.issues)}`));
       return failedCard(card.key, 'error', invalid, elapsed());
     }
-    return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed() };
+    return { key: card.key, outcome: parsed.data.components === null ? 'no-data' : 'ok', card: parsed.data, durationMs: elapsed(), ...(partial && { partial }) };
   } catch (error) {
     return failedCard(card.key, 'error', error, elapsed());
   }

@@ -80,6 +80,41 @@ export async function startScriptedUpstream(script: Script, db?: SqliteDatabase)
   return listen(server);
 }
 
+/**
+ * The demo upstream behind a gate: every request is held (`onRequest` told of each) until
+ * `release()`, then answered as the demo upstream would; `answered()` counts answers sent. For tests
+ * on the order of events, e.g. that cardql listens while its introspection is still unanswered.
+ */
+export async function startHoldingUpstream(onRequest: () => void, db: SqliteDatabase): Promise<TestUpstream & { release(): void; answered(): number }> {
+  const yoga = createDemoUpstream({ db });
+  let released = false;
+  let answered = 0;
+  const held: Array<() => void> = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const answer = async () => {
+        const result = await yoga.fetch('http://upstream.test/graphql', { method: 'POST', headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(result.status, { 'content-type': result.headers.get('content-type') ?? 'application/json' }).end(await result.text());
+        answered += 1;
+      };
+      onRequest();
+      if (released) void answer();
+      else held.push(() => void answer());
+    });
+  });
+  const upstream = await listen(server);
+  return {
+    ...upstream,
+    release() {
+      released = true;
+      for (const go of held.splice(0)) go();
+    },
+    answered: () => answered,
+  };
+}
+
 /** The requests an upstream saw, without cardql's introspection at startup. */
 export function cardTraffic(seen: Seen): Seen['requests'] {
   return seen.requests.filter((request) => !request.body.query?.includes('__schema'));
