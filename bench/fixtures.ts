@@ -1,22 +1,12 @@
 // What the benchmark sends: signed Plain requests for many seeded customers, the same data as GraphQL
-// requests for the naive alternative, and a card folder with 25 distinct keys for the scaling rows.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// requests for the naive alternative.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { sign } from '../src/http/verify.ts';
 import { CardsRequest } from '../src/plain/cards-request.ts';
 import { bindVariables } from '../src/registry/variables.ts';
-
-/** The six demo cards, in the order Plain's example workspace lists them. */
-export const DEMO_KEYS = ['customer-details', 'plan-details', 'subscription-status', 'usage', 'latest-invoice', 'recent-orders'];
-
-/** The one card of the 1-card rows: it reads three tables (customer, subscription, plan). */
-export const SINGLE_KEY = 'plan-details';
-
-/** Plain's maximum: a workspace has at most 25 card configs. */
-export const MAX_KEYS = 25;
+import { withDemoDatabase } from './demo-data.ts';
 
 export const WORKSPACE_ID = 'w_01BENCH';
 
@@ -32,9 +22,8 @@ type CustomerRow = { id: string; external_id: string; plain_customer_id: string 
  * Opening the database seeds it when it does not exist yet.
  */
 export function pickCustomers(databasePath: string, count: number): Array<CardsRequest['customer']> {
-  const db = openSqliteDatabase({ path: databasePath });
-  try {
-    const rows = db.all<CustomerRow>('SELECT id, external_id, plain_customer_id, email FROM customers ORDER BY id');
+  return withDemoDatabase(databasePath, (all) => {
+    const rows = all<CustomerRow>('SELECT id, external_id, plain_customer_id, email FROM customers ORDER BY id');
     if (rows.length === 0) throw new Error(`expected seeded customers in ${databasePath}, received none`);
     const step = Math.max(1, Math.floor(rows.length / count));
     const picked = rows.filter((_, index) => index < 4 || index % step === 0).slice(0, count);
@@ -43,9 +32,7 @@ export function pickCustomers(databasePath: string, count: number): Array<CardsR
       email: row.email,
       externalId: index % 4 === 3 ? null : row.external_id,
     }));
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** Plain's headers for one body: JSON, workspace, user agent, and the HMAC of the exact bytes. */
@@ -92,29 +79,3 @@ export function graphqlGroups(customers: Array<CardsRequest['customer']>, querie
   });
 }
 
-/**
- * A temporary card folder with `total` distinct keys: the six demo cards, then copies of them in
- * turn (`<key>-copy-<n>`, operation renamed) that re-export the demo mappers. The copies read the
- * same data, as 25 cards of one workspace over one backend would. For a compiled server (`compiled`,
- * as `npm start` runs it), which imports no TypeScript outside src/, the copies are `.mjs` files
- * re-exporting the built mappers in dist/src/cards/ (`npm run build` first).
- */
-export function cardsWithCopies(total = MAX_KEYS, { compiled = false } = {}): { queriesDir: string; cardsDir: string; keys: string[] } {
-  const root = mkdtempSync(join(tmpdir(), 'cardql-bench-'));
-  const queriesDir = join(root, 'queries');
-  const cardsDir = join(root, 'cards');
-  mkdirSync(queriesDir);
-  mkdirSync(cardsDir);
-  const keys: string[] = [];
-  for (let index = 0; index < total; index++) {
-    const source = DEMO_KEYS[index % DEMO_KEYS.length]!;
-    const copy = Math.floor(index / DEMO_KEYS.length);
-    const key = copy === 0 ? source : `${source}-copy-${copy}`;
-    const text = readFileSync(`queries/${source}.graphql`, 'utf8');
-    writeFileSync(join(queriesDir, `${key}.graphql`), copy === 0 ? text : text.replace(/query (\w+)/, `query $1Copy${copy}`));
-    const [file, mapper] = compiled ? [`${key}.mjs`, `dist/src/cards/${source}.js`] : [`${key}.ts`, `src/cards/${source}.ts`];
-    writeFileSync(join(cardsDir, file), `export { default } from ${JSON.stringify(resolve(mapper))};\n`);
-    keys.push(key);
-  }
-  return { queriesDir, cardsDir, keys };
-}

@@ -107,3 +107,62 @@ export function percentiles(values: number[]): { p50: number; p99: number } {
   const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   return { p50: rank(50), p99: rank(99) };
 }
+
+/** What an open-loop run reports: latencies measured from each request's intended send time. */
+export type OpenLoopResult = { rate: number; sent: number; completed: number; failures: number; p50: number; p99: number; p999: number; max: number };
+
+/**
+ * Open loop at a fixed rate: request `i` is due at `start + i / rate` whatever the answers do, and its
+ * latency runs from that due time, not from when it was actually sent, so a stalled server or a late
+ * sender shows in the figures instead of slowing the load (no coordinated omission). Keep-alive sockets,
+ * as many as are in flight.
+ */
+export async function runOpenLoop({ url, rate, durationS, requests }: { url: string; rate: number; durationS: number; requests: Prepared[] }): Promise<OpenLoopResult> {
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let failures = 0;
+  let sent = 0;
+  const total = Math.round(rate * durationS);
+  const interval = 1000 / rate;
+  const start = performance.now() + 5;
+  const pending: Array<Promise<void>> = [];
+
+  const send = (prepared: Prepared, due: number): Promise<void> =>
+    new Promise((resolve) => {
+      const request = httpRequest(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...prepared.headers, 'content-length': Buffer.byteLength(prepared.body) } },
+        (response) => {
+          response.on('data', () => {});
+          response.on('end', () => {
+            if (response.statusCode === 200) latencies.push(performance.now() - due);
+            else failures += 1;
+            resolve();
+          });
+          response.on('error', () => ((failures += 1), resolve()));
+        },
+      );
+      request.setTimeout(10_000, () => request.destroy(new Error('timeout')));
+      request.on('error', () => ((failures += 1), resolve()));
+      request.end(prepared.body);
+    });
+
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        pending.push(send(requests[sent % requests.length]!, start + sent * interval));
+        sent += 1;
+      }
+      if (sent >= total) return done();
+      // Wake up at the next due time (timers are ~1 ms coarse: a late wake-up is counted in the latency).
+      setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  const rank = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN);
+  return { rate, sent, completed: latencies.length, failures, p50: rank(50), p99: rank(99), p999: rank(99.9), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN };
+}

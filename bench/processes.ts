@@ -38,6 +38,7 @@ export async function startChild({
   nodeArgs = [],
   stdout,
   ready,
+  pin,
   timeoutMs = 30_000,
 }: {
   name: string;
@@ -48,11 +49,14 @@ export async function startChild({
   /** A file for the child's stdout (its logs, and what flags such as --trace-gc print); default none. */
   stdout?: string;
   ready: (url: string) => Promise<boolean>;
+  /** A CPU to pin the process to (`taskset -c <cpu>`, which execs node: the pid stays the server's). */
+  pin?: number;
   timeoutMs?: number;
 }): Promise<Child> {
   // stdout (one log line per request) goes to /dev/null or a file: draining it here would cost the load generator CPU.
   const output = stdout === undefined ? 'ignore' : openSync(stdout, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
+  const args = [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script];
+  const child = spawn(pin === undefined ? process.execPath : 'taskset', pin === undefined ? args : ['-c', String(pin), process.execPath, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', output, 'pipe'],
   });

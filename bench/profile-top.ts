@@ -18,6 +18,10 @@ const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 // Self time per node: each sample's time delta belongs to the node on top of the stack.
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+// Shares are of the time the process was busy: a server between requests is idle, and counting that
+// would make every share depend on the load rather than on the work.
+const idleIds = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+for (const id of idleIds) selfUs.delete(id);
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const byFunction = new Map<string, number>();
@@ -35,7 +39,7 @@ const print = (title: string, entries: Map<string, number>, limit = rows) => {
     process.stdout.write(`${((us / totalUs) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);
   }
 };
-process.stdout.write(`total sampled: ${(totalUs / 1e6).toFixed(1)} s\n`);
+process.stdout.write(`busy time sampled (idle left out): ${(totalUs / 1e6).toFixed(1)} s\n`);
 print('self time by package / folder', byPlace);
 print('self time by function', byFunction);
 if (inclusiveArg) print('inclusive time (samples with the function anywhere on the stack)', inclusive(inclusiveArg.split(',')), Number.POSITIVE_INFINITY);

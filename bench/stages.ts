@@ -9,7 +9,8 @@ import { createLogger } from '../src/log.ts';
 import { parseCardsRequest } from '../src/http/parse-cards-request.ts';
 import { bindVariables } from '../src/registry/variables.ts';
 import { Card, CardsResponse, checkCard } from '../src/plain/cards-response.ts';
-import { cardRequests, DEMO_KEYS, pickCustomers } from './fixtures.ts';
+import { cardRequests, pickCustomers } from './fixtures.ts';
+import { DEMO_KEYS } from './fixture-cards.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, customers: { type: 'string', default: '500' } } });
 const iterations = Number(values.requests);

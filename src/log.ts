@@ -7,8 +7,8 @@ export type { Logger };
 /**
  * Paths that may hold a secret or personal data if someone ever logs a whole object: the headers, a
  * Plain request (or its customer) and a card's variables, at the top of a line or under the names this
- * code base gives them. Exact paths only: a single `*` wildcard made pino copy every line before
- * redacting it, 10 µs per line against 0.1 µs (measured with pino 10), and every Plain request logs one.
+ * code base gives them. Exact paths only: a `*` wildcard makes pino copy every line before redacting
+ * it, and every Plain request logs one (docs/performance.md).
  */
 export const REDACTED_PATHS = [
   'authorization',
@@ -97,10 +97,8 @@ export function clip(value: string, max = 120): string {
 /**
  * Logs to `destination`, by default standard output written synchronously: one write per line.
  * pino's default is asynchronous, buffering lines until the previous write returns; with the event
- * loop saturated (npm run bench) that buffer and its strings kept growing, and RSS with it, by
- * about 0.35 MB/s (142 → 156 MB in 40 s, flat at 132 MB written synchronously). A synchronous
- * write costs about a microsecond per request and blocks when the reader falls behind, which is
- * the backpressure a bounded memory needs.
+ * loop saturated that buffer kept growing, and RSS with it. A synchronous write is cheap and blocks
+ * when the reader falls behind, which is the backpressure a bounded memory needs (docs/performance.md).
  */
 export function createLogger(level: string = 'info', destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino(

@@ -59,8 +59,8 @@ export type LocalSourceOptions = {
 /**
  * A source over an executable schema whose context is made per Plain request.
  * Stored queries are the same documents on every request, so each operation is compiled once (graphql-jit)
- * into a function specialised for its selection: half the CPU of interpreting it with graphql-js
- * `execute` each time (bench/RESULTS.md). An operation graphql-jit cannot compile runs on `execute`.
+ * into a function specialised for its selection, much cheaper than interpreting it with graphql-js
+ * `execute` each time (docs/performance.md). An operation graphql-jit cannot compile runs on `execute`.
  */
 export function createLocalSource({ schema, createContext, ready, name = LOCAL_SOURCE }: LocalSourceOptions): Source {
   const compiled = new WeakMap<DocumentNode, Map<string, Run>>();

@@ -1,5 +1,5 @@
 // POST /cards straight on node:http, the hot path: the same handler as app.fetch's /cards route, minus
-// building a web Request and streaming a web Response (about 15% of its CPU, see bench/RESULTS.md).
+// building a web Request and streaming a web Response, a large share of its CPU (docs/performance.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
 import type { CardsHandler } from './cards-handler.ts';

@@ -1,7 +1,7 @@
 // Pure formatters shared by mappers: money, dates, counts. UTC and en-US so output never depends on the host.
 
 // Written out rather than `Intl.DateTimeFormat('en-GB', …)`: the same text whatever the host's ICU
-// (ICU 72 turned en-GB's "Sep" into "Sept"), and a fifth of the cost (0.85 µs a call, several per card).
+// (ICU 72 turned en-GB's "Sep" into "Sept"), and far cheaper, several calls per card (docs/performance.md).
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
 
 /** `2026-03-05T…` → `5 Mar 2026`, the date in UTC. Throws a RangeError on a string that is not a date. */

@@ -29,7 +29,7 @@ const CompiledCard = z.compile(
 );
 
 /**
- * Checks a card against Plain's schema, as `Card.safeParse` does, for a quarter of its cost when the
+ * Checks a card against Plain's schema, as `Card.safeParse` does, for a fraction of its cost when the
  * card is valid (every card, nearly always): the compiled check accepts, and only a card it rejects
  * goes through `Card` for issues that name the failing field. A valid card is returned as it is,
  * not copied: it has nothing a parse would strip or change.

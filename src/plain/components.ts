@@ -91,8 +91,8 @@ export const ComponentWorkflowButton = z.strictObject({
 /**
  * One of several components, chosen by its one key (`{ componentText: … }`): only the schema that
  * key names is tried. A plain union would try each option in turn and build the issues of every
- * option that does not match, which cost 40% more allocation and 10-17% more time per valid card
- * (bench/RESULTS.md), and reported a bad component only as "Invalid input" at its position. Here
+ * option that does not match, costlier per valid card (docs/performance.md), and reported a bad
+ * component only as "Invalid input" at its position. Here
  * the problem is reported at its own path: `…componentText.text: Too small: expected …`.
  */
 function oneOf<const T extends readonly z.ZodObject[]>(options: T) {
@@ -178,9 +178,8 @@ export type Component = z.infer<typeof Component>;
 
 /**
  * The same components chosen by a plain `z.union`, for `z.compile`: zod's compiler turns a union of
- * strict objects into one generated function, which checks a valid card in a quarter of the time of
- * `Component` (18 vs 71 µs for the six demo cards), whose per-key choice is a callback it cannot see
- * into. A union reports a bad component only as "Invalid input", so it is used to accept, and
+ * strict objects into one generated function, which checks a valid card several times faster than
+ * `Component` (docs/performance.md), whose per-key choice is a callback it cannot see into. A union reports a bad component only as "Invalid input", so it is used to accept, and
  * `Component` to explain a rejection (src/plain/cards-response.ts). Both accept the same values
  * (test/plain-schema.test.ts).
  */

@@ -101,16 +101,13 @@ function partialDataSchemaOf(source: Source) {
 
 /**
  * The scope every executor of one Plain request shares. Its signal is made on first read: the
- * in-process source never reads it, and an AbortController with its abort cost 12 µs per request
- * (1.6% of the server's CPU under the bench), for nothing to stop. Work still running when the
- * request is answered, and reading it only then, finds it aborted.
+ * in-process source never reads it, and an AbortController costs CPU on every request for nothing to
+ * stop. Work still running when the request is answered, and reading it only then, finds it aborted.
  *
- * A class, not an object literal with `get signal()`: a literal's getter is a new closure per
- * request, and V8 allocates an own accessor's pair (getter and setter) in old space, so every
- * request left an old-space object holding its closure and, through it, the request's loaders,
- * rows and cards. Only a full GC finds old-space garbage, so until then each request's data
- * survived every scavenge and was promoted: 0.4 MB per scavenge, a mark-compact every 330 ms under
- * the bench, and the p99 with it (bench/RESULTS.md).
+ * A class, not an object literal with `get signal()`: V8 puts a literal's own accessor in old space,
+ * so each request's getter closure (and through it the request's loaders, rows and cards) survived
+ * until a full GC and was promoted by every scavenge before it. Figures: docs/performance.md
+ * ("The request scope is a class").
  */
 class PipelineScope implements RequestScope {
   #controller: AbortController | undefined;
@@ -139,6 +136,6 @@ class PipelineScope implements RequestScope {
 
 /**
  * The abort reason once a request is answered. Given once: `abort()` without a reason builds a
- * DOMException with its stack on every request, which cost half of this abort (9 vs 4.4 µs).
+ * DOMException with its stack on every request (docs/performance.md).
  */
 const SETTLED = new Error('the Plain request was answered (or its deadline passed): its remaining work is no longer needed');
