@@ -59,7 +59,7 @@ const variants: Record<string, (i: number) => unknown> = {
     const executor = app.sources.get('local')!.createExecutor({ requestId: 'bench', workspaceId: null, signal: new AbortController().signal });
     return Promise.all(request.cardKeys.map((key) => {
       const card = app.registry.get(key)!;
-      return executor({ document: card.document, operationName: card.operationName, variables: bindVariables(card.variableNames, request, null) });
+      return executor({ document: card.document, operationName: card.operationName, variables: bindVariables(card.variables, request, null) });
     }));
   },
   'cardql resolve + stringify': async (i) => JSON.stringify({ cards: (await app.resolve(parsed[i % parsed.length]!)).results.map((r) => r.card) }),
