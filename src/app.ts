@@ -27,7 +27,7 @@ import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { checkReadiness } from './health/readiness.ts';
 import { createSourceHealth, createSourceLog } from './health/source-health.ts';
 import { createFleetMetrics } from './metrics/fleet-metrics.ts';
-import { traceCardsRequest, tracedSource } from './tracing/spans.ts';
+import { traceCardsRequest, tracedSource } from './resolve/traced.ts';
 import { tracingEnabled } from './tracing/tracing.ts';
 import type { SourceGuardEvents } from './remote/breaker.ts';
 import { createLastGood, type LastGood } from './stale/last-good.ts';

@@ -1,6 +1,7 @@
 import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { guardTransport, type SourceGuardConfig } from '../src/remote/breaker.ts';
+import { guardTransport } from '../src/remote/breaker.ts';
+import type { SourceGuardConfig } from '../src/remote/declaration.ts';
 import type { Transport } from '../src/remote/transport.ts';
 import type { RequestScope } from '../src/execution/executor.ts';
 

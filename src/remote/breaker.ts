@@ -2,24 +2,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, CircuitState, ConsecutiveBreaker, bulkhead, circuitBreaker, handleWhenResult, wrap } from 'cockatiel';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Transport } from './transport.ts';
-
-/** A source's limits, from its declaration (`breaker`, `concurrency`: docs/remote-sources.md). */
-export type SourceGuardConfig = {
-  breaker: {
-    /** Consecutive failed calls (after the transport's own retry) that open the breaker. */
-    failures: number;
-    /** How long an open breaker fails every call before letting one probe through. */
-    halfOpenAfterMs: number;
-  };
-  concurrency: {
-    /** Calls to the source in flight at once; more wait in the queue. */
-    max: number;
-    /** Calls waiting for a slot; past this a call fails at once. */
-    queue: number;
-  };
-};
-
-export const DEFAULT_SOURCE_GUARD = { breaker: { failures: 5, halfOpenAfterMs: 10_000 }, concurrency: { max: 32, queue: 256 } } as const satisfies SourceGuardConfig;
+import type { SourceGuardConfig } from './declaration.ts';
 
 export type SourceGuardEvents = {
   circuit(source: string, state: 'closed' | 'half-open' | 'open'): void;

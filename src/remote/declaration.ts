@@ -3,7 +3,24 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { LOCAL_SOURCE } from '../execution/executor.ts';
-import { DEFAULT_SOURCE_GUARD } from './breaker.ts';
+
+/** A source's limits, from its declaration (`breaker`, `concurrency`: docs/remote-sources.md). */
+export type SourceGuardConfig = {
+  breaker: {
+    /** Consecutive failed calls (after the transport's own retry) that open the breaker. */
+    failures: number;
+    /** How long an open breaker fails every call before letting one probe through. */
+    halfOpenAfterMs: number;
+  };
+  concurrency: {
+    /** Calls to the source in flight at once; more wait in the queue. */
+    max: number;
+    /** Calls waiting for a slot; past this a call fails at once. */
+    queue: number;
+  };
+};
+
+export const DEFAULT_SOURCE_GUARD = { breaker: { failures: 5, halfOpenAfterMs: 10_000 }, concurrency: { max: 32, queue: 256 } } as const satisfies SourceGuardConfig;
 
 /** A source timeout beyond the longest allowed deadline (CARDQL_DEADLINE_MS, at most 13000) could never be used. */
 const MAX_TIMEOUT_MS = 13_000;

@@ -1,9 +1,9 @@
 // The spans the composition root adds around the pipeline: one per Plain request, one per execution on a source.
 import type { Source } from '../execution/executor.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
-import { isFailure } from '../resolve/card-result.ts';
-import type { Resolution } from '../resolve/resolve-cards.ts';
-import { inSpan, markFailed, SpanKind } from './tracing.ts';
+import { isFailure } from './card-result.ts';
+import type { Resolution } from './resolve-cards.ts';
+import { inSpan, markFailed, SpanKind } from '../tracing/tracing.ts';
 
 /** The Plain request's span: ids and card keys, then how many cards failed or were stale. Never the customer. */
 export function traceCardsRequest(request: CardsRequest, requestId: string, workspaceId: string | null, resolve: () => Promise<Resolution>): Promise<Resolution> {
