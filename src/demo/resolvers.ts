@@ -1,6 +1,6 @@
 // Resolvers of the in-process schema: map database rows to GraphQL fields, reading only through the request's loaders.
 import type { PlanRow, SubscriptionRow } from './rows.ts';
-import type { Resolvers } from '../generated/graphql.ts';
+import type { Resolvers } from './resolvers-types.ts';
 import type { Context } from './context.ts';
 import { DateTime } from './date-time.ts';
 
