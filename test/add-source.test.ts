@@ -1,5 +1,4 @@
 // `cardql add-source`, tried as a new user would: a URL to a card, with no code, on the demo upstream and on an API shaped unlike it.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +13,7 @@ import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR } from './support/app.ts';
 import { startTestUpstream, type TestUpstream } from './support/remote.ts';
+import { runProcess, type Run } from './support/process.ts';
 
 const BIN = resolve('bin/cardql.js');
 const PROCESS_TIMEOUT_MS = 180_000;
@@ -81,21 +81,12 @@ function project(): string {
   return dir;
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const { FORCE_COLOR: _f, CARDQL_SOURCES: _s, ...inherited } = process.env;
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'error', NO_COLOR: '1', CARDQL_DATABASE: databasePath, CARDQL_CARDS_DIR: 'cards', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: PROCESS_TIMEOUT_MS,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  const { FORCE_COLOR: _f, CARDQL_SOURCES: _s, ...inherited } = process.env;
+  return runProcess(command, args, {
+    cwd,
+    env: { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'error', NO_COLOR: '1', CARDQL_DATABASE: databasePath, CARDQL_CARDS_DIR: 'cards', ...env },
+    timeoutMs: PROCESS_TIMEOUT_MS,
   });
 }
 

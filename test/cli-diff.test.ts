@@ -1,5 +1,4 @@
 // `cardql diff` and `cardql check --live`, as processes, against real GraphQL APIs on loopback whose live schema moved on.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { ANCHOR } from './support/app.ts';
 import { refusedUrl } from './support/remote.ts';
+import { runProcess, type Run } from './support/process.ts';
 
 const BIN = resolve('bin/cardql.js');
 /** Each process builds the app (no type-check for diff): generous on a shared machine, but bounded. */
@@ -77,16 +77,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function cardql(args: string[], extra: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], timeout: PROCESS_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function cardql(args: string[], extra: Record<string, string>): Promise<Run> {
+  return runProcess(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, timeoutMs: PROCESS_TIMEOUT_MS });
 }
 
 describe.concurrent('cardql diff: which cards the live schema breaks', () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
+import { runProcess, type Run } from './support/process.ts';
 
 const BIN = resolve('bin/cardql.js');
 /** Spawned processes build the whole app and type-check the mappers (seconds each, more when the machine is shared): generous, but every process is killed at this bound. */
@@ -24,18 +25,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
 function cardql(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: PROCESS_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [BIN, ...args], { env: { ...baseEnv, ...env }, timeoutMs: PROCESS_TIMEOUT_MS });
 }
 
 /** Writes a cards folder: `{ 'a.graphql': '...', 'a.ts': '...' }`. */

@@ -30,3 +30,18 @@ export async function spawnServer(command: string, args: string[], env: Record<s
 export function killAll(children: ChildProcess[]): void {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
+
+export type Run = { code: number | null; stdout: string; stderr: string };
+
+/** Runs `command args` to its end (killed after `timeoutMs`) with exactly `env`, and resolves with its exit code and output. */
+export function runProcess(command: string, args: string[], { env, cwd, timeoutMs }: { env: Record<string, string | undefined>; cwd?: string; timeoutMs: number }): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
