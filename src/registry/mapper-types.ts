@@ -47,11 +47,15 @@ export async function checkMapperTypes(cardsDir: string, cwd = process.cwd()): P
   return { problems };
 }
 
-/** Used when there is no tsconfig.json: what this project's own tsconfig.json says about mappers. */
+/**
+ * Used when there is no tsconfig.json (mappers kept outside a project): this project's own options,
+ * except that every file is an ES module, since cardql imports mappers as ES modules. Under NodeNext a
+ * `.ts` file with no `"type": "module"` package.json above it counts as CommonJS (TS1295 on `import`).
+ */
 const DEFAULT_OPTIONS: import('typescript').CompilerOptions = {
   target: 9 /* ES2022 */,
-  module: 199 /* NodeNext */,
-  moduleResolution: 99 /* NodeNext */,
+  module: 99 /* ESNext */,
+  moduleResolution: 100 /* Bundler */,
   strict: true,
   noUncheckedIndexedAccess: true,
   skipLibCheck: true,
