@@ -1,10 +1,11 @@
 // CPU per upstream call of the HTTP client paths remote mode could use, against a local server
 // answering a fixed 6 KB GraphQL response (its own process): graphql-request over Node's fetch (what
-// src/remote/transport.ts does), fetch alone, and node:http with a keep-alive agent. 8 calls in
+// src/remote/transport.ts did), fetch alone, node:http with a keep-alive agent, and undici.request. 8 calls in
 // flight, rounds interleaved, median [min–max]. Usage: tsx bench/http-client-cost.ts
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { GraphQLClient } from 'graphql-request';
+import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const PORT = 4650;
@@ -17,6 +18,7 @@ const url = `http://127.0.0.1:${PORT}/graphql`;
 const query = 'query Q($_v0_id: ID!) { _v0_customer: customer(id: $_v0_id) { id } }';
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: 'Bearer x' };
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+const dispatcher = new UndiciAgent({ connections: 16 });
 const variants: Record<string, () => Promise<unknown>> = {
   'graphql-request over fetch (today)': () => new GraphQLClient(url, { headers, errorPolicy: 'all', excludeOperationName: true }).rawRequest(query, { _v0_id: 'c1' }),
   'fetch + JSON.parse': async () => JSON.parse(await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables: { _v0_id: 'c1' } }), signal: new AbortController().signal })).text()),
@@ -32,6 +34,10 @@ const variants: Record<string, () => Promise<unknown>> = {
       req.on('error', reject);
       req.end(body);
     }),
+  'undici.request + JSON.parse': async () => {
+    const { body } = await undiciRequest(url, { method: 'POST', dispatcher, headers, body: JSON.stringify({ query, variables: { _v0_id: 'c1' } }), signal: new AbortController().signal });
+    return JSON.parse(await body.text());
+  },
 };
 const N = 3000;
 const results: Record<string, number[]> = {};
@@ -47,6 +53,7 @@ try {
 } finally {
   server.kill();
   agent.destroy();
+  await dispatcher.close();
 }
 for (const [name, v] of Object.entries(results)) {
   v.sort((a, b) => a - b);

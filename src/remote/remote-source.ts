@@ -7,7 +7,6 @@ import type { Executor, RequestScope, Source } from '../execution/executor.ts';
 import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from './merged-operation.ts';
 import { checkResultTypes } from './result-types.ts';
 import { loggable } from '../log.ts';
-import { tracedFetch, tracingEnabled } from '../tracing/tracing.ts';
 import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
 
@@ -26,7 +25,6 @@ export type RemoteSourceOptions = {
   telemetry?: Pick<Telemetry, 'upstreamRequest'>;
   /** Where the source's circuit breaker and concurrency limit report their state. */
   guardEvents?: SourceGuardEvents;
-  fetch?: typeof globalThis.fetch;
 };
 
 const NO_GUARD_EVENTS: SourceGuardEvents = { circuit() {}, rejected() {} };
@@ -40,11 +38,10 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  * of cards and reused: per request only the variables change. Without `merge`, each card is its own
  * HTTP request.
  */
-export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, fetch }: RemoteSourceOptions): RemoteSource {
+export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS }: RemoteSourceOptions): RemoteSource {
   // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
-  // With tracing on, every HTTP request to the source is a span and carries `traceparent`.
-  const upstreamFetch = tracingEnabled() ? tracedFetch(fetch ?? globalThis.fetch, config.name) : fetch;
-  const send = guardTransport(createTransport({ config, telemetry, ...(upstreamFetch && { fetch: upstreamFetch }) }), config.name, config, guardEvents);
+  // With tracing on, every HTTP request to the source is a span and carries `traceparent` (transport.ts).
+  const send = guardTransport(createTransport({ config, telemetry }), config.name, config, guardEvents);
   const mergedFor = createOperationMerger();
 
   // No deadline: the source's own timeout bounds each attempt.

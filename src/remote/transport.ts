@@ -1,12 +1,12 @@
-// One GraphQL operation to a remote source over HTTP (graphql-request): timeout, at most one retry, the answer checked. Never throws.
+// One GraphQL operation to a remote source over HTTP (undici, bounded-post.ts): timeout, at most one retry, the answer checked. Never throws.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { loggable } from '../log.ts';
-import { ClientError, GraphQLClient } from 'graphql-request';
 import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { RequestScope } from '../execution/executor.ts';
-import { boundedFetch, UpstreamRefused } from './bounded-fetch.ts';
+import { tracedRequest, tracingEnabled } from '../tracing/tracing.ts';
+import { boundedPost, UpstreamRefused, type UpstreamAnswer } from './bounded-post.ts';
 import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
 
 export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
@@ -17,8 +17,6 @@ export type Transport = (operation: Operation, scope: RequestScope) => Promise<E
 export type TransportOptions = {
   config: RemoteSourceConfig;
   telemetry: Pick<Telemetry, 'upstreamRequest'>;
-  /** Default: Node's global fetch, whose undici agent keeps connections alive. */
-  fetch?: typeof globalThis.fetch;
 };
 
 /** Pause before a retry when the source gave no Retry-After. */
@@ -30,9 +28,10 @@ const JSON_TYPES = /application\/(graphql-response\+)?json/i;
 /** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
 type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number; rejected?: boolean };
 
-export function createTransport({ config, telemetry, fetch: unbounded = globalThis.fetch }: TransportOptions): Transport {
+export function createTransport({ config, telemetry }: TransportOptions): Transport {
   // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
-  const fetch = boundedFetch(unbounded, { maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects });
+  const post = boundedPost({ maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects });
+  const url = new URL(config.url);
   const printed = new WeakMap<DocumentNode, string>();
   const textOf = (document: DocumentNode) => {
     let text = printed.get(document);
@@ -49,39 +48,32 @@ export function createTransport({ config, telemetry, fetch: unbounded = globalTh
     const timer = config.timeoutMs < left ? setTimeout(() => controller.abort(), config.timeoutMs) : undefined;
     const stop = () => controller.abort();
     scope.signal.addEventListener('abort', stop, { once: true });
-    let response: Response | undefined;
+    let answer: UpstreamAnswer | undefined;
     const started = performance.now();
-    const client = new GraphQLClient(config.url, {
-      fetch: async (input, init) => (response = await fetch(input, init)),
-      headers: headersFor(config, scope),
-      errorPolicy: 'all',
-      // The document has one operation, named in its text: sparing graphql-request a parse of it.
-      excludeOperationName: true,
-      jsonSerializer: { stringify: JSON.stringify, parse: parseUpstreamResponse },
-    });
+    // The document has one operation, named in its text: no operationName.
+    const body = JSON.stringify({ query: textOf(operation.document), variables: operation.variables });
+    const send = (headers: Record<string, string>) => post(url, { headers, body, signal: controller.signal });
     try {
-      const answer = await client.rawRequest<Record<string, unknown>>({ query: textOf(operation.document), variables: operation.variables, signal: controller.signal });
-      return { result: { data: answer.data, ...(answer.errors && { errors: (answer.errors as unknown as UpstreamError[]).map(toGraphQLError) }) } };
+      const headers = headersFor(config, scope);
+      answer = await (tracingEnabled() ? tracedRequest(config.name, headers, send) : send(headers));
+      if (answer.status < 200 || answer.status >= 300) return httpFailure(config.name, answer);
+      const type = answer.header('content-type') ?? 'no content-type';
+      if (!JSON_TYPES.test(type)) return { failure: `source "${config.name}" answered HTTP ${answer.status}: expected a JSON body (application/json or application/graphql-response+json), received ${type}`, retriable: false };
+      const { data, errors } = parseUpstreamResponse(answer.text);
+      return { result: { data: data as ExecutionResult['data'], ...(errors && { errors: errors.map(toGraphQLError) }) } };
     } catch (error) {
       if (error instanceof UpstreamRefused) return { failure: `source "${config.name}" ${error.message}`, retriable: false };
-      if (error instanceof ClientError) return httpFailure(config.name, error);
       if (controller.signal.aborted) {
         return scope.signal.aborted
           ? { failure: `the request's deadline passed while waiting for source "${config.name}"`, retriable: false }
           : { failure: `source "${config.name}" did not answer within its ${config.timeoutMs} ms timeout`, retriable: false };
       }
-      if (error instanceof UpstreamResponseError) return { failure: `source "${config.name}" answered HTTP ${response?.status}: ${error.message}`, retriable: false };
-      if (response) {
-        // graphql-request could not read a 2xx body it was not given as JSON.
-        const type = response.headers.get('content-type') ?? 'no content-type';
-        const why = JSON_TYPES.test(type) ? describe(error) : `expected a JSON body (application/json or application/graphql-response+json), received ${type}`;
-        return { failure: `source "${config.name}" answered HTTP ${response.status}: ${why}`, retriable: false };
-      }
+      if (error instanceof UpstreamResponseError) return { failure: `source "${config.name}" answered HTTP ${answer?.status}: ${error.message}`, retriable: false };
       return { failure: `source "${config.name}" could not be reached: ${describe(error)}`, retriable: true };
     } finally {
       clearTimeout(timer);
       scope.signal.removeEventListener('abort', stop);
-      telemetry.upstreamRequest({ source: config.name, status: response?.status ?? 'network', durationMs: Math.round((performance.now() - started) * 10) / 10, attempt: number });
+      telemetry.upstreamRequest({ source: config.name, status: answer?.status ?? 'network', durationMs: Math.round((performance.now() - started) * 10) / 10, attempt: number });
     }
   }
 
@@ -109,6 +101,9 @@ function timeLeft(scope: RequestScope): number {
 
 function headersFor(config: TransportOptions['config'], scope: RequestScope): Record<string, string> {
   return {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+    'accept-encoding': 'gzip, deflate, br',
     'user-agent': 'cardql',
     ...config.headers.values(),
     ...(config.forwardWorkspaceId && scope.workspaceId !== null && { 'plain-workspace-id': scope.workspaceId }),
@@ -120,14 +115,23 @@ function headersFor(config: TransportOptions['config'], scope: RequestScope): Re
  * A non-2xx answer: retriable for 5xx and 429 (after Retry-After, when it says so). Neither the
  * client's own message (it holds the variables) nor the upstream's (it may quote a customer).
  */
-function httpFailure(source: string, error: ClientError): Attempt {
-  const { status, errors, headers } = error.response;
+function httpFailure(source: string, { status, header, text }: UpstreamAnswer): Attempt {
   const failure = `source "${source}" answered HTTP ${status}`;
   const retriable = status >= 500 || status === 429;
-  const retryAfterMs = retryAfter(headers?.get('retry-after') ?? null);
+  const retryAfterMs = retryAfter(header('retry-after') ?? null);
   // A 400/422 with GraphQL errors: the source read the operation and refused it (e.g. it does not validate).
-  const rejected = (status === 400 || status === 422) && Array.isArray(errors) && errors.length > 0;
+  const rejected = (status === 400 || status === 422) && hasErrors(text);
   return { failure, retriable, ...(retryAfterMs !== undefined && { retryAfterMs }), ...(rejected && { rejected }) };
+}
+
+/** Whether a body is JSON with a non-empty `errors` array (read for nothing else). */
+function hasErrors(text: string): boolean {
+  try {
+    const errors = (JSON.parse(text) as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) && errors.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
@@ -152,10 +156,9 @@ function failed(message: string, code: 'UPSTREAM_FAILED' | 'UPSTREAM_REJECTED' =
   return { errors: [loggable(new GraphQLError(message, { extensions: { code } }))] };
 }
 
-/** fetch's "fetch failed" and the system error code under it (ECONNREFUSED…): never a message that could quote a body. */
+/** The failure's kind and its system error code (ECONNREFUSED…): never a message that could quote a body. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
-  const cause = error.cause as { code?: unknown } | undefined;
-  const what = error instanceof TypeError && error.message === 'fetch failed' ? error.message : error.name;
-  return typeof cause?.code === 'string' ? `${what} (${cause.code})` : what;
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `${error.name} (${code})` : error.name;
 }

@@ -29,7 +29,7 @@ export class UpstreamResponseError extends Error {
 }
 
 /**
- * Parses and checks a response body. Used as graphql-request's JSON parser, so that a malformed
+ * Parses and checks a response body, before anything reads it, so that a malformed
  * body is reported in our words (expected vs received) instead of failing deeper in the client.
  */
 export function parseUpstreamResponse(text: string): UpstreamResponse {
