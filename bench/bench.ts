@@ -31,6 +31,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'string' },
     'node-args': { type: 'string' },
     'server-output': { type: 'string' },
+    'cardql-env': { type: 'string', multiple: true },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -49,6 +50,7 @@ if (flags.help) {
   --cpu-prof <dir>     write V8 CPU profiles of the cardql servers (local and remote) into <dir>
   --node-args=<args>   node flags for cardql (default: those of \`npm start\`)
   --server-output <file>  keep the local cardql server's stdout (its logs, and what flags such as --trace-gc-nvp print)
+  --cardql-env NAME=VALUE  an environment variable of the cardql servers (repeatable), e.g. CARDQL_STALE_MAX_AGE_SECONDS=0
   --quick              a short smoke run
 `);
   process.exit(0);
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
 
   log(`starting the servers on CPU ${SERVER_CPU}; this load generator runs on CPU ${CLIENT_CPU}`);
   const benchEnv = { ...passEnv, BENCH_DATABASE: databasePath, BENCH_SECRET: secret, BENCH_CARDS_DIR: local.cardsDir, BENCH_QUERIES: queriesFile };
-  const cardqlEnv = { ...passEnv, NODE_ENV: 'production', CARDQL_SIGNING_SECRET: secret, CARDQL_ADMIN_TOKEN: adminToken, CARDQL_DATABASE: databasePath, LOG_LEVEL: 'info' };
+  const cardqlEnv = { ...passEnv, NODE_ENV: 'production', CARDQL_SIGNING_SECRET: secret, CARDQL_ADMIN_TOKEN: adminToken, CARDQL_DATABASE: databasePath, LOG_LEVEL: 'info', ...extraEnv() };
   const cardsReady = async (url: string) => (await post(`${url}/cards`, six[0]!)).status === 200;
   const servers = new Map<System | 'upstream', Child>();
   const launch = async (name: System | 'upstream', script: string, env: Record<string, string>, args: string[], ready: (url: string) => Promise<boolean>) => {
@@ -214,6 +216,17 @@ async function main(): Promise<void> {
   const memory = cardqlServer ? readMemory(cardqlServer.pid) : undefined;
   const outcomes = await cardOutcomes([servers.get('cardql'), servers.get('remote')].flatMap((s) => (s ? [s.url] : [])));
   report({ closed, oneConnection, openLoop, memory, outcomes });
+}
+
+/** `--cardql-env NAME=VALUE`, each one. */
+function extraEnv(): Record<string, string> {
+  return Object.fromEntries(
+    (flags['cardql-env'] ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) fail(`--cardql-env: expected NAME=VALUE, received "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }
 
 function remoteEnv(cardqlEnv: Record<string, string>, folder: { queriesDir: string; cardsDir: string }, sourcesFile: string): Record<string, string> {

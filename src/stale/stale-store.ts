@@ -18,14 +18,17 @@ export type StaleStore = {
 };
 
 /**
- * The in-process store: an LRU bounded by the JSON size of its entries, each expiring `maxAgeMs`
- * after it was written. Keys never leave the process, so they are not hashed.
+ * The in-process store: an LRU bounded by the size of its entries, each expiring `maxAgeMs` after
+ * it was written. Entries are kept as their JSON text, parsed again only when a card failed: a
+ * string is one object for the collector to walk, about the size it is counted at, where the
+ * answered objects weighed about three times their JSON (docs/performance.md). Keys never leave
+ * the process, so they are not hashed.
  */
 export function createMemoryStore({ maxBytes, maxAgeMs }: { maxBytes: number; maxAgeMs: number }): StaleStore {
-  const cache = new LRUCache<string, StoredCard>({
+  const cache = new LRUCache<string, Held>({
     maxSize: maxBytes,
-    // The key counts too. Estimated by a walk, not JSON.stringify: this runs for every successful card.
-    sizeCalculation: (entry, key) => key.length + jsonSize(entry.components) + 16,
+    // The key counts too; 16 for the entry's own fields.
+    sizeCalculation: (entry, key) => key.length + entry.json.length + 16,
     ttl: maxAgeMs,
     // An entry's age is when it was written, not when it was last read.
     updateAgeOnGet: false,
@@ -33,12 +36,15 @@ export function createMemoryStore({ maxBytes, maxAgeMs }: { maxBytes: number; ma
   return {
     kind: 'memory',
     async read(keys) {
-      return keys.map((key) => cache.get(key));
+      return keys.map((key) => {
+        const held = cache.get(key);
+        return held && { components: JSON.parse(held.json) as Component[] | null, storedAt: held.storedAt };
+      });
     },
     write(entries) {
       for (const [key, entry] of entries) {
         // An entry larger than the whole cache is not kept (lru-cache's maxEntrySize defaults to maxSize).
-        cache.set(key, entry);
+        cache.set(key, { json: JSON.stringify(entry.components), storedAt: entry.storedAt });
       }
     },
     problem: () => undefined,
@@ -48,19 +54,5 @@ export function createMemoryStore({ maxBytes, maxAgeMs }: { maxBytes: number; ma
   };
 }
 
-/**
- * About the length of `JSON.stringify(value)`, a little over it (quotes and separators counted
- * generously), for a seventh of its cost: no string is built. Components hold strings, numbers,
- * booleans, null, arrays and plain objects only.
- */
-export function jsonSize(value: unknown): number {
-  if (typeof value === 'string') return value.length + 2;
-  if (value === null || typeof value !== 'object') return 8;
-  let total = 2;
-  if (Array.isArray(value)) {
-    for (const item of value) total += jsonSize(item) + 1;
-    return total;
-  }
-  for (const key in value) total += key.length + 4 + jsonSize((value as Record<string, unknown>)[key]);
-  return total;
-}
+/** An entry of the in-process store: the components' JSON (`null` for no data). */
+type Held = { json: string; storedAt: number };
