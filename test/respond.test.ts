@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../src/http/http-error.ts';
 import { checkMethod, errorReply } from '../src/http/respond.ts';
+import { cardsResponseJson, componentsJson } from '../src/plain/card-json.ts';
+import { failedCard, unknownCard } from '../src/resolve/card-result.ts';
+import { ALEX, createTestApp, DEMO_KEYS } from './support/app.ts';
 
 describe('errorReply', () => {
   it('answers an HttpError with its status, code, message and headers, in JSON', () => {
@@ -42,5 +45,22 @@ describe('checkMethod', () => {
     })()!;
     expect(error.headers).toEqual({ allow: 'GET, HEAD' });
     expect(error.message).toBe('Expected GET, received another method');
+  });
+});
+
+describe('the cards response text (plain/card-json.ts)', () => {
+  it('is JSON.stringify of the response, byte for byte: demo cards, no data, error, unknown and TTL-less cards', async () => {
+    const app = await createTestApp();
+    try {
+      const known = (await app.resolve({ cardKeys: DEMO_KEYS, customer: ALEX, thread: null, tenant: null })).results.map((r) => r.card);
+      const nobody = (await app.resolve({ cardKeys: ['usage'], customer: { id: 'c_NOBODY', email: 'nobody@nowhere.example', externalId: null }, thread: null, tenant: null })).results.map((r) => r.card);
+      const cards = [...known, ...nobody, failedCard('usage', 'error', new Error('down'), 3).card, unknownCard('no-such-card'), { key: 'k', components: null }, { key: 'q"uoted', timeToLiveSeconds: null, components: [] }];
+      expect(nobody[0]!.components).toBeNull();
+      expect(cardsResponseJson({ cards })).toBe(JSON.stringify({ cards }));
+      // Made once per components array: the store and the answer share it.
+      expect(componentsJson(known[0]!.components)).toBe(componentsJson(known[0]!.components));
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -10,7 +10,8 @@ import type { Telemetry } from '../telemetry.ts';
 import { HttpError } from './http-error.ts';
 import { assertJsonContentType, parseCardsRequest } from './parse-cards-request.ts';
 import { readBody } from './read-body.ts';
-import { checkMethod, errorReply, jsonReply, toResponse, type Reply } from './respond.ts';
+import { cardsResponseJson } from '../plain/card-json.ts';
+import { checkMethod, errorReply, jsonTextReply, toResponse, type Reply } from './respond.ts';
 import { secretsFor, verifySignature, verifyToken } from './verify.ts';
 
 export type CardsHandlerDeps = {
@@ -84,7 +85,8 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       const durationMs = since(started);
       log.info({ ...summary, status: 200, durationMs }, 'cards request');
       telemetry.cardsRequest({ status: 200, durationMs, cards: summary.cards });
-      return jsonReply(response, 200, headers);
+      // The components' JSON may already be made: the last-good store keeps the same text.
+      return jsonTextReply(cardsResponseJson(response), 200, headers);
     } catch (error) {
       const durationMs = since(started);
       if (!(error instanceof HttpError)) {

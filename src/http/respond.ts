@@ -8,7 +8,12 @@ export type Reply = { status: number; headers: Record<string, string>; body: str
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
 export function jsonReply(body: unknown, status = 200, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+  return jsonTextReply(JSON.stringify(body), status, headers);
+}
+
+/** An answer whose JSON text is already made (the cards response: `plain/card-json.ts`). */
+export function jsonTextReply(text: string, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { ...JSON_TYPE, ...headers }, body: text };
 }
 
 /**

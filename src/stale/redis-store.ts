@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import type { StaleStore, StoredCard } from './stale-store.ts';
+import { componentsJson } from '../plain/card-json.ts';
 
 export type RedisStoreOptions = {
   url: string;
@@ -75,7 +76,8 @@ export function createRedisStore({ url, keyPrefix, timeoutMs, maxAgeMs, keySecre
     write(entries) {
       if (entries.length === 0 || redis.status !== 'ready') return;
       const pipeline = redis.pipeline();
-      for (const [key, entry] of entries) pipeline.set(keyOf(key), JSON.stringify(entry), 'PX', maxAgeMs);
+      // JSON.stringify(entry), the components' text shared with the answer (plain/card-json.ts).
+      for (const [key, entry] of entries) pipeline.set(keyOf(key), `{"components":${componentsJson(entry.components)},"storedAt":${entry.storedAt}}`, 'PX', maxAgeMs);
       pipeline.exec().then(
         (results) => {
           events?.roundTrip('write', !results?.some(([error]) => error));

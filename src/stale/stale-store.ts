@@ -1,6 +1,7 @@
 // Where last good cards are kept: the contract, and the embedded default (in process, bounded in bytes).
 import { LRUCache } from 'lru-cache';
 import type { Component } from '../plain/components.ts';
+import { componentsJson } from '../plain/card-json.ts';
 
 /** What is kept per card, customer and inputs: the components as last answered (null: the card had no data), and when. */
 export type StoredCard = { components: Component[] | null; storedAt: number };
@@ -44,7 +45,8 @@ export function createMemoryStore({ maxBytes, maxAgeMs }: { maxBytes: number; ma
     write(entries) {
       for (const [key, entry] of entries) {
         // An entry larger than the whole cache is not kept (lru-cache's maxEntrySize defaults to maxSize).
-        cache.set(key, { json: JSON.stringify(entry.components), storedAt: entry.storedAt });
+        // The same text the answer is made of (made once, by whichever needs it first).
+        cache.set(key, { json: componentsJson(entry.components), storedAt: entry.storedAt });
       }
     },
     problem: () => undefined,
