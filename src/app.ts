@@ -31,7 +31,7 @@ import { traceCardsRequest, tracedSource } from './resolve/traced.ts';
 import { tracingEnabled } from './tracing/tracing.ts';
 import type { SourceGuardEvents } from './remote/breaker.ts';
 import { createLastGood, type LastGood } from './stale/last-good.ts';
-import { createRedisStore } from './stale/redis-store.ts';
+import type { RedisStoreEvents } from './stale/redis-store.ts';
 import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
 
@@ -130,7 +130,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // With tracing on, each card's execution on its source is a span (a child of the card's).
   const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
-  const lastGood = createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
+  const lastGood = await createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
   // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
   const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
   const optional: Record<string, () => string | undefined> =
@@ -281,17 +281,18 @@ function explorerScope(): RequestScope {
 const NEVER_ABORTED = new AbortController().signal;
 
 /** Last good cards per the config: on Redis with REDIS_URL, in process otherwise, none when turned off. */
-function createStaleCards(
+async function createStaleCards(
   config: Config,
-  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: Parameters<typeof createRedisStore>[0]['events'] },
-): LastGood | undefined {
+  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: RedisStoreEvents | undefined },
+): Promise<LastGood | undefined> {
   const stale = config.stale;
   if (!stale) return undefined;
   const maxAgeMs = stale.maxAgeSeconds * 1000;
+  // ioredis is loaded only with REDIS_URL: a few MB of heap otherwise.
   const chosen =
     store ??
     (stale.redis
-      ? createRedisStore({ ...stale.redis, maxAgeMs, keySecret: stale.keySecret, logger, events })
+      ? (await import('./stale/redis-store.ts')).createRedisStore({ ...stale.redis, maxAgeMs, keySecret: stale.keySecret, logger, events })
       : createMemoryStore({ maxBytes: stale.memoryBytes, maxAgeMs }));
   logger.info({ store: chosen.kind, maxAgeSeconds: stale.maxAgeSeconds }, 'last good cards are served, marked stale, when a card fails');
   return createLastGood({ store: chosen, registry, maxAgeMs });

@@ -4,7 +4,6 @@ import type { GraphQLSchema } from 'graphql';
 import { buildLocalSchema, type KnownCustomer, type LocalData } from '../execution/local.ts';
 import type { Context } from './context.ts';
 import type { DemoDatabase } from './database.ts';
-import { openPostgresDatabase } from './postgres.ts';
 import { openSqliteDatabase, startOfUtcDay } from './sqlite.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
@@ -59,7 +58,10 @@ export type DemoDatabaseOptions = {
  * tables are created and seeded (10,000 customers). `npm run db:setup` does only this.
  */
 export async function openDemoDatabase({ url, path, anchor = startOfUtcDay(new Date()) }: DemoDatabaseOptions): Promise<DemoDatabase> {
-  return url ? await openPostgresDatabase({ url, anchor }) : openSqliteDatabase({ path, anchor });
+  if (!url) return openSqliteDatabase({ path, anchor });
+  // pg and kysely's PostgreSQL dialect are loaded only when used: a few MB of heap otherwise.
+  const { openPostgresDatabase } = await import('./postgres.ts');
+  return openPostgresDatabase({ url, anchor });
 }
 
 /** Opens (on first start creates and seeds) the demo database and serves it as `LocalData`. */

@@ -1,7 +1,7 @@
 // One POST to a remote source (undici's request on a keep-alive pool): redirects refused, the body capped while it streams, decompressed.
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** A response cardql will not read: a redirect, or a body beyond the source's size cap. The message starts after `source "x" `. */
 export class UpstreamRefused extends Error {
@@ -23,6 +23,10 @@ export type UpstreamAnswer = { status: number; header(name: string): string | un
 
 export type BoundedPost = (url: URL, init: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<UpstreamAnswer>;
 
+let undici: Promise<typeof import('undici')> | undefined;
+/** undici is loaded on the first call to a source (its readiness check): a local-only cardql does not carry its 5 MB of heap. */
+const loadUndici = () => (undici ??= import('undici'));
+
 /** Redirects followed at most, with `followRedirects: 'same-origin'`. */
 const MAX_HOPS = 3;
 
@@ -36,8 +40,11 @@ const MAX_HOPS = 3;
  *   the cap, not memory. A declared Content-Length beyond the cap fails before any byte is read;
  * - the signal aborts the request, body included, and closes its connection.
  */
-export function boundedPost({ maxResponseBytes, followRedirects = 'never' }: BoundedPostOptions, dispatcher: Dispatcher = new Agent()): BoundedPost {
+export function boundedPost({ maxResponseBytes, followRedirects = 'never' }: BoundedPostOptions): BoundedPost {
+  let dispatcher: Dispatcher | undefined;
   return async (first, { headers, body, signal }) => {
+    const { Agent, request } = await loadUndici();
+    dispatcher ??= new Agent();
     let url = first;
     let response = await request(url, { method: 'POST', headers, body, signal, dispatcher });
     for (let hops = 0; response.statusCode >= 300 && response.statusCode < 400; hops++) {
