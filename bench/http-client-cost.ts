@@ -1,11 +1,12 @@
 // CPU per upstream call of the HTTP client paths remote mode could use, against a local server
 // answering a fixed 6 KB GraphQL response (its own process): graphql-request over Node's fetch (what
-// src/remote/transport.ts did), fetch alone, node:http with a keep-alive agent, and undici.request. 8 calls in
+// src/remote/transport.ts did), fetch alone, node:http with a keep-alive agent, undici.request, and cardql's boundedPost. 8 calls in
 // flight, rounds interleaved, median [min–max]. Usage: tsx bench/http-client-cost.ts
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { GraphQLClient } from 'graphql-request';
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
+import { boundedPost } from '../src/remote/bounded-post.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const PORT = 4650;
@@ -19,8 +20,9 @@ const query = 'query Q($_v0_id: ID!) { _v0_customer: customer(id: $_v0_id) { id 
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: 'Bearer x' };
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const dispatcher = new UndiciAgent({ connections: 16 });
+const post = boundedPost({ maxResponseBytes: 1 << 20 });
 const variants: Record<string, () => Promise<unknown>> = {
-  'graphql-request over fetch (today)': () => new GraphQLClient(url, { headers, errorPolicy: 'all', excludeOperationName: true }).rawRequest(query, { _v0_id: 'c1' }),
+  'graphql-request over fetch (before 39aad76)': () => new GraphQLClient(url, { headers, errorPolicy: 'all', excludeOperationName: true }).rawRequest(query, { _v0_id: 'c1' }),
   'fetch + JSON.parse': async () => JSON.parse(await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables: { _v0_id: 'c1' } }), signal: new AbortController().signal })).text()),
   'node:http keep-alive agent + JSON.parse': () =>
     new Promise((resolve, reject) => {
@@ -38,6 +40,8 @@ const variants: Record<string, () => Promise<unknown>> = {
     const { body } = await undiciRequest(url, { method: 'POST', dispatcher, headers, body: JSON.stringify({ query, variables: { _v0_id: 'c1' } }), signal: new AbortController().signal });
     return JSON.parse(await body.text());
   },
+  "cardql's boundedPost (undici, cap, redirects refused) + JSON.parse": async () =>
+    JSON.parse((await post(new URL(url), { headers, body: JSON.stringify({ query, variables: { _v0_id: 'c1' } }), signal: new AbortController().signal })).text),
 };
 const N = 3000;
 const results: Record<string, number[]> = {};
@@ -57,5 +61,5 @@ try {
 }
 for (const [name, v] of Object.entries(results)) {
   v.sort((a, b) => a - b);
-  process.stdout.write(`${name.padEnd(42)} ${v[2]!.toFixed(0)} µs per call [${v[0]!.toFixed(0)}–${v[4]!.toFixed(0)}]\n`);
+  process.stdout.write(`${name.padEnd(66)} ${v[2]!.toFixed(0)} µs per call [${v[0]!.toFixed(0)}–${v[4]!.toFixed(0)}]\n`);
 }
