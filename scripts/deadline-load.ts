@@ -17,7 +17,9 @@ import { freePort, startChild, type Child } from '../bench/processes.ts';
 /** Hung where: `remote`, a remote source whose upstream never answers; `local`, an in-process resolver that never returns. */
 type Variant = 'remote' | 'local';
 type Answer = { connection: number; nth: number; sentAt: number; ms: number; status: number | 'unanswered'; cards: number };
-type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; load: [number, number] };
+/** How long the server waited for a CPU (/proc/<pid>/schedstat) during the first wave and after it, against the time each lasted. */
+type CpuWait = { firstWave: { waitedMs: number; ofMs: number }; after: { waitedMs: number; ofMs: number } };
+type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; load: [number, number] };
 
 /** How late an answer may be: the time it takes to travel back through a loaded machine. */
 const SLACK_MS = 100;
@@ -84,12 +86,19 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
     ...(pinned && { pin: SERVER_CPU }),
   });
   const loop = watchLoopDelay(server);
-  const answers = await fire(server.url, requests, deadlineMs, () => loop.mark());
+  const waits = [runQueueWait(server.pid)];
+  const answers = await fire(server.url, requests, deadlineMs, () => (loop.mark(), waits.push(runQueueWait(server.pid))));
+  waits.push(runQueueWait(server.pid));
   load[1] = loadavg()[0]!;
   const loopDelayMs = await loop.stop();
+  const [start, firstWave, end] = waits;
+  const cpuWait =
+    start && firstWave && end
+      ? { firstWave: { waitedMs: firstWave.waitedMs - start.waitedMs, ofMs: firstWave.at - start.at }, after: { waitedMs: end.waitedMs - firstWave.waitedMs, ofMs: end.at - firstWave.at } }
+      : undefined;
   await server.stop(deadlineMs + 5_000);
   upstream.close();
-  const run: Run = { variant, deadlineMs, answers, loopDelayMs, load };
+  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, load };
   report(run);
   return run;
 }
@@ -139,6 +148,15 @@ async function hungUpstream(): Promise<{ url: string; close(): void }> {
       for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+/** Time the process has spent runnable but waiting for a CPU (schedstat's second field, ns), at `performance.now()`. */
+function runQueueWait(pid: number): { waitedMs: number; at: number } | undefined {
+  try {
+    return { waitedMs: Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6, at: performance.now() };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether something accepts TCP connections at `url`, without sending it a request. */
@@ -215,7 +233,7 @@ function watchLoopDelay(server: Child) {
   };
 }
 
-function report({ variant, deadlineMs, answers, loopDelayMs, load }: Run): void {
+function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, load }: Run): void {
   const first = answers.filter((a) => a.nth === 0);
   const rest = answers.filter((a) => a.nth > 0);
   const line = (name: string, of: Answer[]) => {
@@ -231,7 +249,10 @@ function report({ variant, deadlineMs, answers, loopDelayMs, load }: Run): void 
     `\n  ${variant} hung, deadline ${deadlineMs} ms; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}; statuses ${[...statuses].map(([s, n]) => `${s}:${n}`).join(' ')}\n` +
       line('first wave', first) +
       line('after', rest) +
-      `    server event-loop delay, worst: ${loopDelayMs.firstWave.toFixed(0)} ms during the first wave, ${loopDelayMs.after.toFixed(0)} ms after\n`,
+      `    server event-loop delay, worst: ${loopDelayMs.firstWave.toFixed(0)} ms during the first wave, ${loopDelayMs.after.toFixed(0)} ms after\n` +
+      (cpuWait
+        ? `    server runnable but waiting for a CPU: ${cpuWait.firstWave.waitedMs.toFixed(0)} ms of the first wave's ${cpuWait.firstWave.ofMs.toFixed(0)} ms, ${cpuWait.after.waitedMs.toFixed(0)} ms of the ${cpuWait.after.ofMs.toFixed(0)} ms after\n`
+        : ''),
   );
 }
 
