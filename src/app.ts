@@ -34,6 +34,7 @@ import { createLastGood, type LastGood } from './stale/last-good.ts';
 import { createRedisStore } from './stale/redis-store.ts';
 import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
+import { warmUp, type WarmUpReport } from './warm-up.ts';
 
 export type App = {
   /** Web-standard handler: `app.fetch(new Request(...))` in tests, wrapped by node:http in index.ts. */
@@ -59,6 +60,11 @@ export type App = {
    * once, after the server listens: never on the way to serving). Every call returns the same check.
    */
   checkDrift(): Promise<DriftReport[]>;
+  /**
+   * Runs every path of POST /cards once on stand-in sources (no source called, nothing logged or
+   * counted) and prepares the stored queries: server.ts calls it before listening (src/warm-up.ts).
+   */
+  warmUp(): Promise<WarmUpReport>;
   /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
   beginShutdown(): void;
   /** Releases the in-process data (its database) when the app opened it; in-flight requests should be finished first. */
@@ -250,6 +256,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       drift ??= checkDrift({ sources: remoteSources, registry, logger });
       return drift;
     },
+    warmUp: () => warmUp({ registry, sources }),
     beginShutdown() {
       shuttingDown = true;
     },

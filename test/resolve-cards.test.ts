@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
 import type { RegisteredCard } from '../src/registry/registry.ts';
 import { resolveCards, responseMarginMs } from '../src/resolve/resolve-cards.ts';
+import { describeFailure } from '../src/log.ts';
 
 const schema = buildSchema('type Query { hello: String }');
 
@@ -80,6 +81,14 @@ describe('resolveCards: the request signal sources read from their scope', () =>
     expect(results[0]).toMatchObject({ key: 'slow', outcome: 'timeout' });
     await nextTurn();
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('gives a timeout card a cause logged by its own words, with no stack frames to format', async () => {
+    // A stack's frames were formatted (source-mapped under `npm start`) for every timed-out card, synchronously,
+    // while the answers of every request due at the same moment waited behind (docs/operations.md).
+    const { results } = await resolve(sourceWith(() => () => new Promise(() => {})), ['slow'], 50);
+    expect(results[0]?.outcome).toBe('timeout');
+    expect(describeFailure(results[0]?.cause)).toEqual({ type: 'DeadlineError', message: 'card "slow" missed the 50 ms deadline' });
   });
 });
 

@@ -75,6 +75,9 @@ export function createLocalSource({ schema, createContext, ready, name = LOCAL_S
     name,
     schema,
     ...(ready && { ready }),
+    prepare(document, operationName) {
+      runnerFor(document, operationName);
+    },
     createExecutor(scope) {
       const contextValue = createContext(scope);
       const executor: Executor = async ({ document, operationName, variables }) => {

@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.ts';
 import { bindVariables } from '../registry/variables.ts';
 import { failedCard, type CardResult } from './card-result.ts';
 import { runCard } from './run-card.ts';
+import { loggable } from '../log.ts';
 
 export type ResolveInput = {
   registry: Registry;
@@ -83,7 +84,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
         });
         const first = await Promise.race([running, deadline]);
         if (first !== 'deadline') return first;
-        return failedCard(card.key, 'timeout', new Error(`card "${card.key}" missed the ${deadlineMs} ms deadline`), Math.round(clock.now() - receivedAt));
+        return failedCard(card.key, 'timeout', new DeadlineError(card.key, deadlineMs), Math.round(clock.now() - receivedAt));
       }),
     );
     return { results, unknownKeys };
@@ -139,3 +140,18 @@ class PipelineScope implements RequestScope {
  * DOMException with its stack on every request (docs/performance.md).
  */
 const SETTLED = new Error('the Plain request was answered (or its deadline passed): its remaining work is no longer needed');
+
+/**
+ * A card still running at the deadline, as its error card's cause in the logs. Without stack frames:
+ * where it was made is always the deadline's timer, and formatting a stack (source-mapped under
+ * `npm start`'s --enable-source-maps) for every card of every late request was synchronous work
+ * on the way of the answers due at the same moment (docs/operations.md).
+ */
+export class DeadlineError extends Error {
+  constructor(key: string, deadlineMs: number) {
+    super(`card "${key}" missed the ${deadlineMs} ms deadline`);
+    this.name = 'DeadlineError';
+    this.stack = `${this.name}: ${this.message}`;
+    loggable(this);
+  }
+}
