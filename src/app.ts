@@ -21,6 +21,7 @@ import { loadRegistry, type Registry } from './registry/registry.ts';
 import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
+import { adaptiveMargin } from './resolve/response-margin.ts';
 import type { Telemetry } from './telemetry.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
@@ -146,8 +147,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   metrics.reportSourceHealth(() => sourceHealth.current());
   const localLog = createSourceLog(logger);
   const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog, optional });
+  // Grows while the deadline's timers fire late (answers due together queue; a loaded machine): docs/operations.md.
+  const margin = adaptiveMargin(() => performance.now());
   const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null, receivedAt: number | undefined): Promise<Resolution> => {
-    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, margin, ...(receivedAt !== undefined && { receivedAt }) });
     if (!lastGood) return resolution;
     return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
   };
