@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { writeCardFolder, DEMO_KEYS } from '../bench/fixture-cards.ts';
 import { cardRequests, pickCustomers, type Prepared } from '../bench/fixtures.ts';
@@ -19,7 +20,9 @@ type Variant = 'remote' | 'local';
 type Answer = { connection: number; nth: number; sentAt: number; ms: number; status: number | 'unanswered'; cards: number };
 /** How long the server waited for a CPU (/proc/<pid>/schedstat) during the first wave and after it, against the time each lasted. */
 type CpuWait = { firstWave: { waitedMs: number; ofMs: number }; after: { waitedMs: number; ofMs: number } };
-type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; load: [number, number] };
+/** The same of this load generator: a late answer may be one it read late. */
+type Driver = { loopDelayMaxMs: number; waitedMs: number; ofMs: number };
+type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; driver: Driver | undefined; load: [number, number] };
 
 /** How late an answer may be: the time it takes to travel back through a loaded machine. */
 const SLACK_MS = 100;
@@ -36,13 +39,15 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
     repeat: { type: 'string', default: '1' },
+    /** A diagnostic, not a setting to pass: the server at this nice value (e.g. -10), so that it gets its CPU before other processes do. */
+    'server-nice': { type: 'string' },
     /** Passed to the server's node, e.g. `--node-arg=--cpu-prof`. */
     'node-arg': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write('npm run deadline:load -- [--deadlines 1000,13000] [--variants remote,local] [--seconds 15] [--connections 32] [--repeat 1] [--node-arg=--cpu-prof]\n');
+  process.stdout.write('npm run deadline:load -- [--deadlines 1000,13000] [--variants remote,local] [--seconds 15] [--connections 32] [--repeat 1] [--node-arg=--cpu-prof] [--server-nice=-10]\n');
   process.exit(0);
 }
 const deadlines = flags.deadlines.split(',').map(Number);
@@ -85,10 +90,17 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
     ready: (url) => tcpAccepts(url),
     ...(pinned && { pin: SERVER_CPU }),
   });
+  if (flags['server-nice'] !== undefined) spawnSync('renice', ['-n', flags['server-nice'], '-p', String(server.pid)], { stdio: 'ignore' });
   const loop = watchLoopDelay(server);
   const waits = [runQueueWait(server.pid)];
+  const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+  ownDelay.enable();
+  const ownWait = runQueueWait(process.pid);
   const answers = await fire(server.url, requests, deadlineMs, () => (loop.mark(), waits.push(runQueueWait(server.pid))));
   waits.push(runQueueWait(server.pid));
+  ownDelay.disable();
+  const ownWaitEnd = runQueueWait(process.pid);
+  const driver = ownWait && ownWaitEnd ? { loopDelayMaxMs: ownDelay.max / 1e6, waitedMs: ownWaitEnd.waitedMs - ownWait.waitedMs, ofMs: ownWaitEnd.at - ownWait.at } : undefined;
   load[1] = loadavg()[0]!;
   const loopDelayMs = await loop.stop();
   const [start, firstWave, end] = waits;
@@ -98,7 +110,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
       : undefined;
   await server.stop(deadlineMs + 5_000);
   upstream.close();
-  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, load };
+  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load };
   report(run);
   return run;
 }
@@ -233,7 +245,7 @@ function watchLoopDelay(server: Child) {
   };
 }
 
-function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, load }: Run): void {
+function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load }: Run): void {
   const first = answers.filter((a) => a.nth === 0);
   const rest = answers.filter((a) => a.nth > 0);
   const line = (name: string, of: Answer[]) => {
@@ -246,13 +258,14 @@ function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, load }: Ru
   const statuses = new Map<string, number>();
   for (const a of answers) statuses.set(String(a.status), (statuses.get(String(a.status)) ?? 0) + 1);
   process.stdout.write(
-    `\n  ${variant} hung, deadline ${deadlineMs} ms; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}; statuses ${[...statuses].map(([s, n]) => `${s}:${n}`).join(' ')}\n` +
+    `\n  ${variant} hung, deadline ${deadlineMs} ms${flags['server-nice'] === undefined ? '' : `, server at nice ${flags['server-nice']}`}; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}; statuses ${[...statuses].map(([s, n]) => `${s}:${n}`).join(' ')}\n` +
       line('first wave', first) +
       line('after', rest) +
       `    server event-loop delay, worst: ${loopDelayMs.firstWave.toFixed(0)} ms during the first wave, ${loopDelayMs.after.toFixed(0)} ms after\n` +
       (cpuWait
         ? `    server runnable but waiting for a CPU: ${cpuWait.firstWave.waitedMs.toFixed(0)} ms of the first wave's ${cpuWait.firstWave.ofMs.toFixed(0)} ms, ${cpuWait.after.waitedMs.toFixed(0)} ms of the ${cpuWait.after.ofMs.toFixed(0)} ms after\n`
-        : ''),
+        : '') +
+      (driver ? `    load generator: event-loop delay worst ${driver.loopDelayMaxMs.toFixed(0)} ms, waiting for a CPU ${driver.waitedMs.toFixed(0)} ms of ${driver.ofMs.toFixed(0)} ms\n` : ''),
   );
 }
 
