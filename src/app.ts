@@ -259,7 +259,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       drift ??= checkDrift({ sources: remoteSources, registry, logger });
       return drift;
     },
-    warmUp: () => warmUp({ registry, sources }),
+    warmUp: () => warmUp({ registry, sources, remote: remoteSources }),
     beginShutdown() {
       shuttingDown = true;
     },

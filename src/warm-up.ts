@@ -1,9 +1,10 @@
 // Before the port opens: every path of POST /cards run once (the failure paths too) on stand-in sources, so the first Plain requests are not the ones paying for lazy compilation.
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import type { Executor, Source } from './execution/executor.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
 import { sign } from './http/verify.ts';
 import { createLogger } from './log.ts';
+import { createRemoteSource, type RemoteSource } from './remote/remote-source.ts';
 import type { CardOutcome } from './resolve/card-result.ts';
 import { resolveCards } from './resolve/resolve-cards.ts';
 import type { Registry } from './registry/registry.ts';
@@ -13,7 +14,7 @@ import { untraced } from './tracing/tracing.ts';
 /** What the warm-up went through: the statuses answered and the card outcomes made, in order. */
 export type WarmUpReport = { statuses: number[]; outcomes: CardOutcome[]; preparedQueries: number };
 
-/** How a stand-in executor answers a card: with no data, with a GraphQL error, or never (the deadline's path). */
+/** How a stand-in executor answers a card: as for an unknown customer (root fields null), with a GraphQL error, or never (the deadline's path). */
 type Behaviour = 'answer' | 'fail' | 'hang';
 
 const SECRET = 'cardql-warm-up';
@@ -21,16 +22,23 @@ const CUSTOMER = { id: 'c_WARMUP', email: 'warm-up@cardql.invalid', externalId: 
 
 /**
  * Runs three requests through the real handler and pipeline (signature check, zod parsing, mappers,
- * the deadline, error cards, failure logging with stack frames, JSON), on stand-in executors: no
- * source is called, nothing is logged (a discarding logger of the same configuration), nothing is
+ * the deadline, error cards, failure logging with stack frames, JSON), on stand-ins of the sources
+ * (remote ones: their own code on a fetch that stays in the process; see `WarmUpInput`): no source is called, nothing is logged (a discarding logger of the same configuration), nothing is
  * counted, no span recorded. Queries a source can prepare (the in-process one compiles them) are prepared first. The
  * first wave of requests after a cold start came 100–900 ms late before this (docs/operations.md).
  */
-export function warmUp(input: { registry: Registry; sources: ReadonlyMap<string, Source> }): Promise<WarmUpReport> {
+export function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
   return untraced(() => run(input));
 }
 
-async function run({ registry, sources }: { registry: Registry; sources: ReadonlyMap<string, Source> }): Promise<WarmUpReport> {
+type WarmUpInput = {
+  registry: Registry;
+  sources: ReadonlyMap<string, Source>;
+  /** Those of `sources` that are remote: their stand-ins are the real remote code (merging, transport, breaker) on a fetch that never leaves the process. */
+  remote: readonly RemoteSource[];
+};
+
+async function run({ registry, sources, remote }: WarmUpInput): Promise<WarmUpReport> {
   let preparedQueries = 0;
   for (const card of registry.values()) {
     const prepare = sources.get(card.source)?.prepare;
@@ -42,6 +50,11 @@ async function run({ registry, sources }: { registry: Registry; sources: Readonl
   let behaviourOf: (index: number) => Behaviour = () => 'answer';
   const order = new Map([...registry.values()].map((card, index) => [card.document, index]));
   const standIns = new Map([...sources].map(([name, source]) => [name, standIn(source, (document) => behaviourOf(order.get(document) ?? 0))]));
+  for (const source of remote) {
+    // Merged per request, so one behaviour per upstream call: answered (no data) in the first request (root fields null), hung until aborted in the second.
+    const fetch = standInFetch(() => behaviourOf(0) === 'hang' && behaviourOf(1) === 'hang');
+    standIns.set(source.name, createRemoteSource({ config: source.config, schema: source.schema, fetch }));
+  }
   const handler = createCardsHandler({
     config: { cardsAuth: { signingSecrets: [SECRET], workspaceSecrets: new Map(), authHeader: 'authorization', authTokens: [] } },
     resolve: async (request, scope) => {
@@ -64,7 +77,28 @@ async function run({ registry, sources }: { registry: Registry; sources: Readonl
   behaviourOf = () => 'hang';
   await send();
   await send('0'.repeat(64));
+  // The hung calls are aborted once their answer is on its way: that path too, before the port opens.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   return report;
+}
+
+/** What a source answers for a customer it does not know: every root field of the operation null. */
+function nullRoots(document: DocumentNode, operationName: string | undefined): Record<string, null> {
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  const fields = operation?.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD) ?? [];
+  return Object.fromEntries(fields.map((field) => [(field.alias ?? field.name).value, null]));
+}
+
+/** A fetch answering every root field null, or, while `hang()`, never: until its signal aborts it. */
+function standInFetch(hang: () => boolean): typeof globalThis.fetch {
+  return async (_input, init) => {
+    if (!hang()) {
+      const { query, operationName } = JSON.parse(String(init?.body)) as { query: string; operationName?: string };
+      return new Response(JSON.stringify({ data: nullRoots(parse(query), operationName) }), { headers: { 'content-type': 'application/json' } });
+    }
+    const signal = init?.signal;
+    return new Promise<never>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  };
 }
 
 /** A source with the same name and schema whose executor answers each card's query as `behaviour` says. */
@@ -74,11 +108,11 @@ function standIn(source: Source, behaviour: (document: DocumentNode) => Behaviou
     schema: source.schema,
     ...(source.mapsPartialData && { mapsPartialData: true }),
     createExecutor() {
-      const executor: Executor = async ({ document }) => {
+      const executor: Executor = async ({ document, operationName }) => {
         const how = behaviour(document);
         if (how === 'hang') return new Promise<never>(() => {});
         if (how === 'fail') return { data: null, errors: [new GraphQLError('cardql warm-up: a failing source', { extensions: { code: 'UPSTREAM_FAILED' } })] };
-        return { data: null };
+        return { data: nullRoots(document, operationName) };
       };
       return executor;
     },
