@@ -22,7 +22,7 @@ type Answer = { connection: number; nth: number; sentAt: number; ms: number; sta
 type CpuWait = { firstWave: { waitedMs: number; ofMs: number }; after: { waitedMs: number; ofMs: number } };
 /** The same of this load generator: a late answer may be one it read late. */
 type Driver = { loopDelayMaxMs: number; waitedMs: number; ofMs: number };
-type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; driver: Driver | undefined; load: [number, number] };
+type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; driver: Driver | undefined; load: [number, number]; pressure: [string, string] };
 
 /** How late an answer may be: the time it takes to travel back through a loaded machine. */
 const SLACK_MS = 100;
@@ -39,15 +39,13 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
     repeat: { type: 'string', default: '1' },
-    /** A diagnostic, not a setting to pass: the server at this nice value (e.g. -10), so that it gets its CPU before other processes do. */
-    'server-nice': { type: 'string' },
     /** Passed to the server's node, e.g. `--node-arg=--cpu-prof`. */
     'node-arg': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write('npm run deadline:load -- [--deadlines 1000,13000] [--variants remote,local] [--seconds 15] [--connections 32] [--repeat 1] [--node-arg=--cpu-prof] [--server-nice=-10]\n');
+  process.stdout.write('npm run deadline:load -- [--deadlines 1000,13000] [--variants remote,local] [--seconds 15] [--connections 32] [--repeat 1] [--node-arg=--cpu-prof]\n');
   process.exit(0);
 }
 const deadlines = flags.deadlines.split(',').map(Number);
@@ -79,6 +77,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
   const { env, keys } = setUp(variant, deadlineMs, upstream.url);
   const requests = cardRequests(customers, keys, SECRET);
   const load: [number, number] = [loadavg()[0]!, 0];
+  const pressure: [string, string] = [cpuPressure(), ''];
   const server = await startChild({
     name: 'cardql',
     script: ENTRY,
@@ -90,7 +89,6 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
     ready: (url) => tcpAccepts(url),
     ...(pinned && { pin: SERVER_CPU }),
   });
-  if (flags['server-nice'] !== undefined) spawnSync('renice', ['-n', flags['server-nice'], '-p', String(server.pid)], { stdio: 'ignore' });
   const loop = watchLoopDelay(server);
   const waits = [runQueueWait(server.pid)];
   const ownDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -102,6 +100,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
   const ownWaitEnd = runQueueWait(process.pid);
   const driver = ownWait && ownWaitEnd ? { loopDelayMaxMs: ownDelay.max / 1e6, waitedMs: ownWaitEnd.waitedMs - ownWait.waitedMs, ofMs: ownWaitEnd.at - ownWait.at } : undefined;
   load[1] = loadavg()[0]!;
+  pressure[1] = cpuPressure();
   const loopDelayMs = await loop.stop();
   const [start, firstWave, end] = waits;
   const cpuWait =
@@ -110,7 +109,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
       : undefined;
   await server.stop(deadlineMs + 5_000);
   upstream.close();
-  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load };
+  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure };
   report(run);
   return run;
 }
@@ -168,6 +167,15 @@ function runQueueWait(pid: number): { waitedMs: number; at: number } | undefined
     return { waitedMs: Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6, at: performance.now() };
   } catch {
     return undefined;
+  }
+}
+
+/** The share of the last 10 s in which some runnable task waited for a CPU, machine-wide (/proc/pressure/cpu), or `?`. */
+function cpuPressure(): string {
+  try {
+    return `${/some avg10=(\S+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? '?'} %`;
+  } catch {
+    return '?';
   }
 }
 
@@ -245,7 +253,7 @@ function watchLoopDelay(server: Child) {
   };
 }
 
-function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load }: Run): void {
+function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure }: Run): void {
   const first = answers.filter((a) => a.nth === 0);
   const rest = answers.filter((a) => a.nth > 0);
   const line = (name: string, of: Answer[]) => {
@@ -258,7 +266,7 @@ function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, lo
   const statuses = new Map<string, number>();
   for (const a of answers) statuses.set(String(a.status), (statuses.get(String(a.status)) ?? 0) + 1);
   process.stdout.write(
-    `\n  ${variant} hung, deadline ${deadlineMs} ms${flags['server-nice'] === undefined ? '' : `, server at nice ${flags['server-nice']}`}; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}; statuses ${[...statuses].map(([s, n]) => `${s}:${n}`).join(' ')}\n` +
+    `\n  ${variant} hung, deadline ${deadlineMs} ms; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}, CPU pressure ${pressure[0]} → ${pressure[1]}; statuses ${[...statuses].map(([s, n]) => `${s}:${n}`).join(' ')}\n` +
       line('first wave', first) +
       line('after', rest) +
       `    server event-loop delay, worst: ${loopDelayMs.firstWave.toFixed(0)} ms during the first wave, ${loopDelayMs.after.toFixed(0)} ms after\n` +
