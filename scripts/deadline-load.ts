@@ -22,7 +22,10 @@ type Answer = { connection: number; nth: number; sentAt: number; ms: number; sta
 type CpuWait = { firstWave: { waitedMs: number; ofMs: number }; after: { waitedMs: number; ofMs: number } };
 /** The same of this load generator: a late answer may be one it read late. */
 type Driver = { loopDelayMaxMs: number; waitedMs: number; ofMs: number };
-type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; driver: Driver | undefined; load: [number, number]; pressure: [string, string] };
+type Run = { variant: Variant; deadlineMs: number; answers: Answer[]; loopDelayMs: { firstWave: number; after: number }; cpuWait: CpuWait | undefined; driver: Driver | undefined; load: [number, number]; pressure: [string, string];
+  /** Each request's durationMs as the server logged it: from the handler's first line to the reply ready to write. */
+  serverMs: number[];
+};
 
 /** How late an answer may be: the time it takes to travel back through a loaded machine. */
 const SLACK_MS = 100;
@@ -78,6 +81,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
   const requests = cardRequests(customers, keys, SECRET);
   const load: [number, number] = [loadavg()[0]!, 0];
   const pressure: [string, string] = [cpuPressure(), ''];
+  const logFile = join(resolve(env.CARDQL_QUERIES_DIR!, '..'), 'server.log');
   const server = await startChild({
     name: 'cardql',
     script: ENTRY,
@@ -87,6 +91,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
     // Listening is the signal: load balancers send traffic once the port accepts and /readyz says ready, and
     // a replica that is ready must be warm. Probed with a TCP connect, so that no request warms it first.
     ready: (url) => tcpAccepts(url),
+    stdout: logFile,
     ...(pinned && { pin: SERVER_CPU }),
   });
   const loop = watchLoopDelay(server);
@@ -109,7 +114,7 @@ async function measure(variant: Variant, deadlineMs: number): Promise<Run> {
       : undefined;
   await server.stop(deadlineMs + 5_000);
   upstream.close();
-  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure };
+  const run: Run = { variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure, serverMs: serverDurations(logFile) };
   report(run);
   return run;
 }
@@ -168,6 +173,14 @@ function runQueueWait(pid: number): { waitedMs: number; at: number } | undefined
   } catch {
     return undefined;
   }
+}
+
+/** The durations of the server's `cards request` log lines. */
+function serverDurations(logFile: string): number[] {
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"msg":"cards request"'))
+    .map((line) => (JSON.parse(line) as { durationMs: number }).durationMs);
 }
 
 /** The share of the last 10 s in which some runnable task waited for a CPU, machine-wide (/proc/pressure/cpu), or `?`. */
@@ -253,7 +266,7 @@ function watchLoopDelay(server: Child) {
   };
 }
 
-function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure }: Run): void {
+function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, load, pressure, serverMs }: Run): void {
   const first = answers.filter((a) => a.nth === 0);
   const rest = answers.filter((a) => a.nth > 0);
   const line = (name: string, of: Answer[]) => {
@@ -273,6 +286,7 @@ function report({ variant, deadlineMs, answers, loopDelayMs, cpuWait, driver, lo
       (cpuWait
         ? `    server runnable but waiting for a CPU: ${cpuWait.firstWave.waitedMs.toFixed(0)} ms of the first wave's ${cpuWait.firstWave.ofMs.toFixed(0)} ms, ${cpuWait.after.waitedMs.toFixed(0)} ms of the ${cpuWait.after.ofMs.toFixed(0)} ms after\n`
         : '') +
+      `    as the server measured them (arrival in the handler to the reply ready): p100 ${serverMs.length === 0 ? '?' : `${(Math.max(...serverMs) - deadlineMs).toFixed(0)} ms vs the deadline`}, ${serverMs.filter((ms) => ms > deadlineMs).length} of ${serverMs.length} over it\n` +
       (driver ? `    load generator: event-loop delay worst ${driver.loopDelayMaxMs.toFixed(0)} ms, waiting for a CPU ${driver.waitedMs.toFixed(0)} ms of ${driver.ofMs.toFixed(0)} ms\n` : ''),
   );
 }
