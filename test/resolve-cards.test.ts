@@ -205,7 +205,7 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     expect(margin.forDeadline(1_000)).toBe(250);
   });
 
-  it('keeps the fixed margin when no margin is given (the preview, the CLI)', async () => {
+  it('keeps the fixed margin when no margin is given', async () => {
     const clock = manualClock(0);
     const run = (receivedAt: number) =>
       resolveCards({

@@ -14,7 +14,7 @@ export type ResponseMargin = {
   record(lateMs: number): void;
 };
 
-/** The fixed margin alone: for the preview, the CLI and tests, where nothing queues behind a deadline. */
+/** The fixed margin alone: `resolveCards`' default when given none (the app gives it an adaptive one). */
 export const FIXED_MARGIN: ResponseMargin = { forDeadline: responseMarginMs, record() {} };
 
 /** How fast what was learnt of late timers is forgotten: halved every 10 s. */
