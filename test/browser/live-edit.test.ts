@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../../src/demo/sqlite.ts';
 import { ALEX, ANCHOR } from '../support/app.ts';
-import { launchBrowser, skipBrowserTests, type Browser } from './support/browser.ts';
+import { BROWSER_TEST, launchBrowser, skipBrowserTests, type Browser } from './support/browser.ts';
 
 const TIMEOUT_MS = 180_000;
 const query = (label: string) => `query Hello($email: String!) {\n  customer(email: $email) {\n    fullName @label(text: "${label}")\n  }\n}\n`;
@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe.skipIf(skipBrowserTests)('live editing: npm run dev and the preview', () => {
+describe.skipIf(skipBrowserTests)('live editing: npm run dev and the preview', BROWSER_TEST, () => {
   let root: string;
   let dev: ChildProcess;
   let browser: Browser;

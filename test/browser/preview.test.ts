@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Card } from '../../src/plain/cards-response.ts';
 import { DEMO_TENANTS, DEMO_THREADS } from '../../src/demo/seed/seed.ts';
 import { ALEX } from '../support/app.ts';
-import { ARTIFACTS, launchBrowser, rgb, serve, skipBrowserTests, type Browser, type Served } from './support/browser.ts';
+import { BROWSER_TEST, ARTIFACTS, launchBrowser, rgb, serve, skipBrowserTests, type Browser, type Served } from './support/browser.ts';
 
 /** Plain's badge colours from spec section 6: background, border, dot, label. */
 const BADGES = [
@@ -61,7 +61,7 @@ async function loadCards(page: Page, baseUrl: string, email: string, expected: n
 
 const card = (page: Page, key: string) => page.locator(`.preview-card[data-key="${key}"]`);
 
-describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium', () => {
+describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium', BROWSER_TEST, () => {
   let served: Served;
   let browser: Browser;
   let page: Page;
@@ -227,7 +227,7 @@ describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium'
   });
 });
 
-describe.skipIf(skipBrowserTests)('the preview of a card using every component in chromium', () => {
+describe.skipIf(skipBrowserTests)('the preview of a card using every component in chromium', BROWSER_TEST, () => {
   let served: Served;
   let browser: Browser;
   let page: Page;

@@ -19,6 +19,12 @@ export const ARTIFACTS = 'test-results/browser';
  */
 export const skipBrowserTests = process.env.CARDQL_SKIP_BROWSER_TESTS === '1' && process.env.CI !== 'true';
 
+/**
+ * A bound for one browser test on a loaded machine (chromium's processes compete with the suite's):
+ * it catches a hang, it measures nothing. Steps wait on events (a response, a state), not on time.
+ */
+export const BROWSER_TEST = { timeout: 90_000 };
+
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export type Browser = {
