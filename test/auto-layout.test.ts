@@ -587,6 +587,15 @@ describe("the automatic layout within Plain's nesting rules (container â†’ row â
     `);
   });
 
+  it("checks the hints of every branch, not only the first to select a field, reporting each problem once", () => {
+    const forge = buildSchema('type Query { items: [Item!]! } union Item = Issue | PullRequest | Commit type Issue { size: Int! } type PullRequest { size: Int! } type Commit { size: Int! }');
+    const card = automatic(forge, 'query Q { items {\n ... on Issue { size }\n ... on PullRequest { size @link(label: "Open") }\n ... on Commit { size @link(label: "Open") }\n} }');
+    expect(card.problems).toEqual([
+      { line: 3, message: '@link needs a field holding a URL (String, ID or a custom scalar), "size" is Int!' },
+      { line: 4, message: '@link needs a field holding a URL (String, ID or a custom scalar), "size" is Int!' },
+    ]);
+  });
+
   it('keeps the first branch\'s hints for an object whose result says no __typename (a mapper-less card always asks for it)', () => {
     const forge = buildSchema('type Query { items: [Item!]! } union Item = Issue | PullRequest type Issue { url: String! } type PullRequest { url: String! }');
     const card = automatic(forge, 'query Q { items { ... on Issue { url @link(label: "Open issue") } ... on PullRequest { url @link(label: "Open pull request") } } }');
