@@ -21,6 +21,7 @@ import { loadRegistry, type Registry } from './registry/registry.ts';
 import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
+import { adaptiveMargin } from './resolve/response-margin.ts';
 import type { Telemetry } from './telemetry.ts';
 import { createMetrics, teeTelemetry, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
@@ -34,6 +35,7 @@ import { createLastGood, type LastGood } from './stale/last-good.ts';
 import type { RedisStoreEvents } from './stale/redis-store.ts';
 import { createMemoryStore, type StaleStore } from './stale/stale-store.ts';
 import { createReadyzRoute, handleHealthz } from './health/health-routes.ts';
+import { warmUp, type WarmUpReport } from './warm-up.ts';
 
 export type App = {
   /** Web-standard handler: `app.fetch(new Request(...))` in tests, wrapped by node:http in index.ts. */
@@ -59,6 +61,11 @@ export type App = {
    * once, after the server listens: never on the way to serving). Every call returns the same check.
    */
   checkDrift(): Promise<DriftReport[]>;
+  /**
+   * Runs every path of POST /cards once on stand-in sources (no source called, nothing logged or
+   * counted) and prepares the stored queries: server.ts calls it before listening (src/warm-up.ts).
+   */
+  warmUp(): Promise<WarmUpReport>;
   /** From now on /readyz answers 503, so that load balancers send new work elsewhere; requests are still served. */
   beginShutdown(): void;
   /** Releases the in-process data (its database) when the app opened it; in-flight requests should be finished first. */
@@ -140,8 +147,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   metrics.reportSourceHealth(() => sourceHealth.current());
   const localLog = createSourceLog(logger);
   const readiness = () => checkReadiness({ local: sources.get(LOCAL_SOURCE), registry, shuttingDown: () => shuttingDown, sourceHealth, localLog, optional });
+  // Grows while the deadline's timers fire late (answers due together queue; a loaded machine): docs/operations.md.
+  const margin = adaptiveMargin(() => performance.now());
   const resolveAll = async (request: CardsRequest, requestId: string, workspaceId: string | null, receivedAt: number | undefined): Promise<Resolution> => {
-    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, ...(receivedAt !== undefined && { receivedAt }) });
+    const resolution = await resolveCards({ registry, sources: executing, request, requestId, workspaceId, deadlineMs: cardsDeadlineMs, margin, ...(receivedAt !== undefined && { receivedAt }) });
     if (!lastGood) return resolution;
     return { ...resolution, results: await lastGood.settle(resolution.results, request, workspaceId) };
   };
@@ -250,6 +259,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       drift ??= checkDrift({ sources: remoteSources, registry, logger });
       return drift;
     },
+    warmUp: () => warmUp({ registry, sources, remote: remoteSources }),
     beginShutdown() {
       shuttingDown = true;
     },

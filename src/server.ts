@@ -100,6 +100,9 @@ export async function startServer(env: Record<string, string | undefined>, { req
   server.on('checkExpectation', (request, response) => answerExpectation(request, response, record, logger));
   server.on('connect', (_request, socket: Duplex) => answerConnect(socket as Socket, record, logger));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket as Socket, record, logger));
+  // Before the port opens, so that no Plain request is the first to run a path (docs/operations.md).
+  const warmed = await app.warmUp();
+  logger.debug(warmed, 'warmed up: the paths of POST /cards ran once on stand-in sources');
   server.listen(config.port, config.host);
   try {
     await once(server, 'listening');

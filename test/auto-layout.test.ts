@@ -1,13 +1,14 @@
 // Cards with no code: the automatic layout of every demo query on real data, and its edge cases.
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { buildSchema, execute } from 'graphql';
+import { buildSchema, execute, print } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTO_LIMITS } from '../src/mapping/auto-layout.ts';
 import { Card } from '../src/plain/cards-response.ts';
 import type { Component } from '../src/plain/components.ts';
 import { createLoaders } from '../src/demo/loaders.ts';
 import { createDemoSchema } from '../src/demo/index.ts';
+import { DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed.ts';
 import { automatic } from './fixtures/auto-layout/automatic.ts';
 import { outline } from './support/outline.ts';
 import { ALEX, seededDatabase } from './support/app.ts';
@@ -31,7 +32,14 @@ async function demo(key: string, customer: { id: string; email: string; external
   const result = await execute({
     schema: localSchema,
     document: card.executable,
-    variableValues: { customerId: customer.id, email: customer.email, externalId: customer.externalId },
+    // Alex's cards on the thread about the shipped order, with its tenant; the others' outside a thread.
+    variableValues: {
+      customerId: customer.id,
+      email: customer.email,
+      externalId: customer.externalId,
+      threadId: customer === ALEX ? DEMO_THREADS.alexShipping : null,
+      tenantId: customer === ALEX ? DEMO_TENANTS.grocery : null,
+    },
     contextValue: { loaders: createLoaders(db) },
   });
   expect(result.errors).toBeUndefined();
@@ -40,7 +48,7 @@ async function demo(key: string, customer: { id: string; email: string; external
 
 describe('the automatic layout of every demo query on alex', () => {
   it('covers every demo query, the mapped ones too', () => {
-    expect(DEMO_QUERIES).toEqual(['account-overview', 'customer-details', 'latest-invoice', 'plan-details', 'recent-orders', 'subscription-status', 'usage']);
+    expect(DEMO_QUERIES).toEqual(['account-overview', 'customer-details', 'latest-invoice', 'plan-details', 'recent-orders', 'subscription-status', 'tenant-account', 'thread-context', 'usage']);
   });
 
   it.each(DEMO_QUERIES)('%s stays under 3,500 bytes of JSON', async (key) => {
@@ -543,6 +551,55 @@ describe("the automatic layout within Plain's nesting rules (container → row �
 
   it('never shows __typename', () => {
     expect(outline(account('__typename name', { __typename: 'Account', name: 'Acme' }))).toBe('row: text "Name" [S MUTED] | plain "Acme"');
+  });
+
+  it('gives each branch of a union its own hints where two select the same field, asking for __typename to tell them apart', async () => {
+    const forge = buildSchema(`
+      type Query { items: [Item!]! }
+      union Item = Issue | PullRequest
+      type Issue { title: String! url: String! }
+      type PullRequest { title: String! url: String! merged: Boolean! }
+    `);
+    const card = automatic(forge, `query Q { items {
+      ... on Issue { title url @link(label: "Open issue") }
+      ... on PullRequest { title @label(text: "Pull request") url @link(label: "Open pull request") merged }
+    } }`);
+    expect(card.problems).toEqual([]);
+    expect(print(card.executable)).toMatch(/\.\.\. on PullRequest \{[^}]*\}\s+__typename\s+\}/);
+    const items = [
+      { __typename: 'PullRequest', title: 'Fix the login', url: 'https://forge.example/pr/7', merged: true },
+      { __typename: 'Issue', title: 'Login fails', url: 'https://forge.example/issues/3' },
+    ];
+    const { data, errors } = await execute({ schema: forge, document: card.executable, rootValue: { items } });
+    expect(errors).toBeUndefined();
+    expect(outline(sent(card.layout(data)))).toMatchInlineSnapshot(`
+      "container
+        row: text "Pull request" [S MUTED] | plain "Fix the login"
+        spacer S
+        link "Open pull request" → https://forge.example/pr/7
+        spacer S
+        row: text "Merged" [S MUTED] | badge GREEN "Yes"
+      spacer S
+      container
+        row: text "Title" [S MUTED] | plain "Login fails"
+        spacer S
+        link "Open issue" → https://forge.example/issues/3"
+    `);
+  });
+
+  it("checks the hints of every branch, not only the first to select a field, reporting each problem once", () => {
+    const forge = buildSchema('type Query { items: [Item!]! } union Item = Issue | PullRequest | Commit type Issue { size: Int! } type PullRequest { size: Int! } type Commit { size: Int! }');
+    const card = automatic(forge, 'query Q { items {\n ... on Issue { size }\n ... on PullRequest { size @link(label: "Open") }\n ... on Commit { size @link(label: "Open") }\n} }');
+    expect(card.problems).toEqual([
+      { line: 3, message: '@link needs a field holding a URL (String, ID or a custom scalar), "size" is Int!' },
+      { line: 4, message: '@link needs a field holding a URL (String, ID or a custom scalar), "size" is Int!' },
+    ]);
+  });
+
+  it('keeps the first branch\'s hints for an object whose result says no __typename (a mapper-less card always asks for it)', () => {
+    const forge = buildSchema('type Query { items: [Item!]! } union Item = Issue | PullRequest type Issue { url: String! } type PullRequest { url: String! }');
+    const card = automatic(forge, 'query Q { items { ... on Issue { url @link(label: "Open issue") } ... on PullRequest { url @link(label: "Open pull request") } } }');
+    expect(outline(sent(card.layout({ items: [{ url: 'https://forge.example/pr/7' }] })))).toBe('container\n  link "Open issue" → https://forge.example/pr/7');
   });
 });
 

@@ -1,6 +1,7 @@
 // POST /cards as Plain uses it, through both doors: app.fetch, and the real node:http server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardsResponse } from '../src/plain/cards-response.ts';
+import { DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed.ts';
 import { ALEX, cardsBody, DEMO_KEYS, plainRequest } from './support/app.ts';
 import { DOORS, type Opened } from './support/doors.ts';
 
@@ -49,6 +50,42 @@ describe.each(DOORS)('POST /cards through $name', (door) => {
         expect(card.timeToLiveSeconds).toBeGreaterThanOrEqual(15);
         expect(card.timeToLiveSeconds).toBeLessThanOrEqual(31_536_000);
       }
+    });
+  });
+
+  describe('POST /cards on a thread: $threadId and $tenantId from Plain\'s thread and tenant', () => {
+    const THREAD_KEYS = ['thread-context', 'tenant-account'];
+    const onThread = (thread: string | null, tenant: string | null) => ({
+      ...cardsBody(THREAD_KEYS),
+      thread: thread && { id: thread, externalId: null },
+      tenant: tenant && { id: tenant, externalId: null },
+    });
+    const shown = (body: { cards: Array<{ key: string; timeToLiveSeconds: number; components: unknown }> }) =>
+      body.cards.map((card) => [card.key, card.timeToLiveSeconds, card.components === null ? null : JSON.stringify(card.components)]);
+
+    it('shows the thread the data knows, with the order it is about, and its tenant', async () => {
+      const { status, body } = await post(onThread(DEMO_THREADS.alexShipping, DEMO_TENANTS.grocery));
+      expect(status).toBe(200);
+      expect(shown(CardsResponse.parse(body) as never)).toEqual([
+        ['thread-context', 60, expect.stringMatching(/"Where is my order\?".*"Shipping".*"High".*"Order #ORD-\d+".*"Shipped".*"Track shipment"/)],
+        ['tenant-account', 300, expect.stringMatching(/"Workspace".*"Grocery Co".*"Dedicated".*"Account manager".*"Jordan Lee"/)],
+      ]);
+    });
+
+    it('outside a thread: a short-lived muted "Open a thread" card, and no tenant card (Plain hides it)', async () => {
+      const { status, body } = await post(onThread(null, null));
+      expect(status).toBe(200);
+      expect(shown(body)).toEqual([
+        ['thread-context', 15, expect.stringMatching(/^\[\{"componentText":\{"text":"Open a thread to see what it is about[^"]*","textColor":"MUTED"\}\}\]$/)],
+        ['tenant-account', 300, null],
+      ]);
+    });
+
+    it('a thread without a tenant, and a thread and tenant the data does not know: no data, never an error', async () => {
+      const taylor = await post({ ...onThread(DEMO_THREADS.taylorApi, null), customer: { id: 'c_01JB7Q4M2T8XKZ5N9R3W6YHCFD', email: 'taylor@trialing.example', externalId: null } });
+      expect(shown(taylor.body)).toEqual([['thread-context', 60, expect.stringContaining('"API keys for our staging environment"')], ['tenant-account', 300, null]]);
+      const unknown = await post(onThread('th_UNKNOWN', 'te_UNKNOWN'));
+      expect([unknown.status, shown(unknown.body)]).toEqual([200, [['thread-context', 60, null], ['tenant-account', 300, null]]]);
     });
   });
 

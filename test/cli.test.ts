@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed.ts';
 import { openSqliteDatabase } from '../src/demo/sqlite.ts';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import { ALEX, ANCHOR, DEMO_KEYS } from './support/app.ts';
@@ -84,7 +85,7 @@ describe.concurrent('cardql, run as a process', () => {
     it('passes the demo cards and says what it loaded', async () => {
       const { code, stdout } = await cardql(['check']);
       expect(code).toBe(0);
-      expect(stdout).toBe('ok: 7 card(s), 6 with a mapper and 1 laid out automatically, on source(s) local\n');
+      expect(stdout).toBe('ok: 9 card(s), 7 with a mapper and 2 laid out automatically, on source(s) local\n');
     }, PROCESS_TIMEOUT_MS);
 
     it('prints every problem of a broken cards folder as file:line: message and exits 1', async () => {
@@ -178,6 +179,22 @@ describe.concurrent('cardql, run as a process', () => {
       expect(stdout).toMatch(/^ {2}Status +\[Active\]$/m);
       expect(stdout).toMatch(/^ {2}│ \(View invoice ↗\) https:\/\/billing\.example\.com\/invoices\/INV-\d+ +│$/m);
       expect(stdout).not.toContain('\x1b[');
+    }, PROCESS_TIMEOUT_MS);
+
+    it('renders on a thread with --thread-id: the thread the data knows brings its tenant, and $threadId and $tenantId reach the cards', async () => {
+      const { code, stdout, stderr } = await cardql(['render', 'thread-context', 'tenant-account', '--email', ALEX.email, '--thread-id', DEMO_THREADS.alexBilling, '--json']);
+      expect([code, stderr]).toEqual([0, '']);
+      const [thread, tenant] = CardsResponse.parse(JSON.parse(stdout)).cards.map((card) => JSON.stringify(card));
+      expect(thread).toMatch(/"Why was I charged for overage\?".*"Invoice INV-\d+".*"Past due"/);
+      expect(tenant).toMatch(/"Workspace".*"Grocery Co".*"Dedicated".*"Jordan Lee"/);
+    }, PROCESS_TIMEOUT_MS);
+
+    it("renders outside a thread without --thread-id, and lists the customer's threads to render on", async () => {
+      const { code, stdout, stderr } = await cardql(['render', 'thread-context', 'tenant-account', '--email', ALEX.email]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^── thread-context ─+ TTL 15 s .*\n {2}Open a thread to see what it is about/m);
+      expect(stdout).toMatch(/^── tenant-account ─+ TTL 300 s .*\n {2}\(no data: Plain does not display this card\)$/m);
+      expect(stderr).toContain(`  --thread-id ${DEMO_THREADS.alexShipping}  Where is my order? (tenant ${DEMO_TENANTS.grocery})\n`);
     }, PROCESS_TIMEOUT_MS);
 
     it('paints badges in their colour when colour is forced', async () => {

@@ -7,10 +7,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type SqliteDatabase } from '../src/demo/sqlite.ts';
 import type { CustomerRow, InvoiceRow, OrderRow, SubscriptionRow, UsageRow } from '../src/demo/rows.ts';
-import { CUSTOMER_COUNT, DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
+import { CUSTOMER_COUNT, DEMO_CUSTOMERS, DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed.ts';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
-const HASHED_TABLES = ['companies', 'customers', 'subscriptions', 'invoices', 'line_items', 'usage_metrics', 'orders'];
+const HASHED_TABLES = ['companies', 'customers', 'subscriptions', 'invoices', 'line_items', 'usage_metrics', 'orders', 'tenants', 'threads'];
 
 let db: SqliteDatabase;
 beforeAll(() => {
@@ -146,6 +146,24 @@ describe('the other fixed customers', () => {
   });
 });
 
+describe("the fixed customers' Plain threads and tenants", () => {
+  type Thread = { plain_thread_id: string; email: string; tenant: string | null; order_status: string | null; invoice_status: string | null };
+  it('gives Alex a thread about the shipped order and one about the past-due invoice, Taylor one without a tenant, Casey one, Sam none', () => {
+    const threads = db.all<Thread>(
+      `SELECT t.plain_thread_id, c.email, te.plain_tenant_id AS tenant, o.status AS order_status, i.status AS invoice_status
+       FROM threads t JOIN customers c ON c.id = t.customer_id LEFT JOIN tenants te ON te.id = t.tenant_id
+       LEFT JOIN orders o ON o.id = t.order_id AND o.customer_id = t.customer_id LEFT JOIN invoices i ON i.id = t.invoice_id AND i.customer_id = t.customer_id ORDER BY t.id`,
+      [],
+    );
+    expect(threads).toEqual([
+      { plain_thread_id: DEMO_THREADS.alexShipping, email: DEMO_CUSTOMERS.alex.email, tenant: DEMO_TENANTS.grocery, order_status: 'SHIPPED', invoice_status: null },
+      { plain_thread_id: DEMO_THREADS.alexBilling, email: DEMO_CUSTOMERS.alex.email, tenant: DEMO_TENANTS.grocery, order_status: null, invoice_status: 'PAST_DUE' },
+      { plain_thread_id: DEMO_THREADS.taylorApi, email: DEMO_CUSTOMERS.trialing.email, tenant: null, order_status: null, invoice_status: null },
+      { plain_thread_id: DEMO_THREADS.caseyExport, email: DEMO_CUSTOMERS.canceled.email, tenant: DEMO_TENANTS.tallow, order_status: null, invoice_status: null },
+    ]);
+  });
+});
+
 describe('a database file', () => {
   let dir: string;
   beforeAll(() => {
@@ -167,6 +185,23 @@ describe('a database file', () => {
       expect(fingerprint(second)).toBe(seeded);
     } finally {
       second.close();
+    }
+  });
+
+  it('seeded before the tenants and threads tables existed, gets their rows from its own anchor on the next open', () => {
+    const path = join(dir, 'older.sqlite');
+    const fresh = openSqliteDatabase({ path, anchor: ANCHOR });
+    const seeded = fingerprint(fresh);
+    fresh.close();
+    const older = new BetterSqlite3(path);
+    older.exec('DROP TABLE threads; DROP TABLE tenants;');
+    older.close();
+    const reopened = openSqliteDatabase({ path, anchor: new Date('2030-01-01T00:00:00Z') });
+    try {
+      expect(reopened.all('SELECT COUNT(*) AS n FROM threads', [])).toEqual([{ n: 4 }]);
+      expect(fingerprint(reopened)).toBe(seeded);
+    } finally {
+      reopened.close();
     }
   });
 

@@ -3,7 +3,7 @@ import { execute, parse, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type SqliteDatabase } from '../src/demo/sqlite.ts';
 import type { CustomerRow } from '../src/demo/rows.ts';
-import { DEMO_CUSTOMERS } from '../src/demo/seed/seed.ts';
+import { DEMO_CUSTOMERS, DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed.ts';
 import { createDemoSchema } from '../src/demo/index.ts';
 import { createLoaders, LOADER_COUNT, type Loaders } from '../src/demo/loaders.ts';
 
@@ -51,6 +51,10 @@ const CASES: Case[] = [
   { loader: 'lineItemsByInvoiceId', keys: () => [firstId('invoices', "customer_id != 'cus_000001'"), MISSING, firstId('invoices')], column: 'invoice_id' },
   { loader: 'usageByCustomerId', keys: () => [ids.trialing.id, ids.canceled.id, ids.alex.id], column: 'customer_id', expected: () => [ids.trialing.id, MISSING, ids.alex.id] },
   { loader: 'ordersByCustomerId', keys: () => [ids.canceled.id, ids.trialing.id, ids.alex.id], column: 'customer_id', expected: () => [ids.canceled.id, MISSING, ids.alex.id] },
+  { loader: 'orderById', keys: () => [firstId('orders', "customer_id != 'cus_000001'"), MISSING, firstId('orders')], column: 'id' },
+  { loader: 'invoiceById', keys: () => [firstId('invoices', "customer_id != 'cus_000001'"), MISSING, firstId('invoices')], column: 'id' },
+  { loader: 'threadByPlainId', keys: () => [DEMO_THREADS.caseyExport, MISSING, DEMO_THREADS.alexShipping], column: 'plain_thread_id' },
+  { loader: 'tenantByPlainId', keys: () => [DEMO_TENANTS.tallow, MISSING, DEMO_TENANTS.grocery], column: 'plain_tenant_id' },
 ];
 
 /** The key a result belongs to: its column for a row, the shared column for a list, MISSING for null or []. */

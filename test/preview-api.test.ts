@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS } from '../src/demo/seed/seed-demo.ts';
+import { DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed-threads.ts';
 import { UNLINKED_CUSTOMER_ID } from '../src/preview/find-customer.ts';
 import { PreviewResponse } from '../src/preview/preview-request.ts';
 import { renderComponents } from '../src/preview/render-components.ts';
@@ -41,7 +42,13 @@ describe('POST /preview/api/cards', () => {
 
   it('answers each card exactly as POST /cards would, with its rendering, TTL, duration and size', async () => {
     const keys = [...app.registry.keys()];
-    const [body, { results }] = await Promise.all([preview(app, { customer: { email: ALEX.email }, cardKeys: keys }), app.resolve({ cardKeys: keys, customer: ALEX, thread: null, tenant: null })]);
+    // On Alex's thread about the shipped order, so that the thread and tenant cards have data too.
+    const onThread = { thread: { id: DEMO_THREADS.alexShipping, externalId: 'thr_000001' }, tenant: { id: DEMO_TENANTS.grocery, externalId: 'ten_000001' } };
+    const [body, { results }] = await Promise.all([
+      preview(app, { customer: { email: ALEX.email }, threadId: DEMO_THREADS.alexShipping, cardKeys: keys }),
+      app.resolve({ cardKeys: keys, customer: ALEX, ...onThread }),
+    ]);
+    expect(body.request).toEqual({ cardKeys: keys, customer: ALEX, ...onThread });
     for (const [index, result] of results.entries()) {
       const shown = body.cards[index]!;
       expect(shown).toMatchObject({ key: result.key, outcome: 'ok', timeToLiveSeconds: result.card.timeToLiveSeconds, components: result.card.components, reference: null, error: null });
@@ -51,9 +58,25 @@ describe('POST /preview/api/cards', () => {
     }
   });
 
-  it('passes a thread and a tenant on, with no external ids', async () => {
+  it('passes a thread and a tenant the data does not know on, with no external ids', async () => {
     const body = await preview(app, { customer: { email: ALEX.email }, threadId: 'th_01', tenantId: 'te_01', cardKeys: ['usage'] });
     expect(body.request).toMatchObject({ thread: { id: 'th_01', externalId: null }, tenant: { id: 'te_01', externalId: null } });
+  });
+
+  it("lists the customer's threads for the page's picker, newest first, each with its tenant", async () => {
+    const alex = await preview(app, { customer: { email: ALEX.email }, cardKeys: ['usage'] });
+    expect(alex.threads).toEqual([
+      { id: DEMO_THREADS.alexShipping, externalId: 'thr_000001', title: 'Where is my order?', tenant: { id: DEMO_TENANTS.grocery, externalId: 'ten_000001' } },
+      { id: DEMO_THREADS.alexBilling, externalId: 'thr_000002', title: 'Why was I charged for overage?', tenant: { id: DEMO_TENANTS.grocery, externalId: 'ten_000001' } },
+    ]);
+    expect(alex.request).toMatchObject({ thread: null, tenant: null });
+    const sam = await preview(app, { customer: { email: DEMO_CUSTOMERS.noData.email }, cardKeys: ['usage'] });
+    expect(sam.threads).toEqual([]);
+  });
+
+  it('keeps a tenant id given with a known thread, as typed', async () => {
+    const body = await preview(app, { customer: { email: ALEX.email }, threadId: DEMO_THREADS.alexBilling, tenantId: 'te_OTHER', cardKeys: ['usage'] });
+    expect(body.request).toMatchObject({ thread: { id: DEMO_THREADS.alexBilling, externalId: 'thr_000002' }, tenant: { id: 'te_OTHER', externalId: null } });
   });
 
   it('sends a placeholder Plain id for a customer the data has not linked to Plain', async () => {

@@ -2,7 +2,9 @@ import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
 import type { RegisteredCard } from '../src/registry/registry.ts';
-import { resolveCards, responseMarginMs } from '../src/resolve/resolve-cards.ts';
+import { resolveCards } from '../src/resolve/resolve-cards.ts';
+import { adaptiveMargin, LATE_HALF_LIFE_MS, responseMarginMs } from '../src/resolve/response-margin.ts';
+import { describeFailure } from '../src/log.ts';
 
 const schema = buildSchema('type Query { hello: String }');
 
@@ -80,6 +82,14 @@ describe('resolveCards: the request signal sources read from their scope', () =>
     expect(results[0]).toMatchObject({ key: 'slow', outcome: 'timeout' });
     await nextTurn();
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('gives a timeout card a cause logged by its own words, with no stack frames to format', async () => {
+    // A stack's frames were formatted (source-mapped under `npm start`) for every timed-out card, synchronously,
+    // while the answers of every request due at the same moment waited behind (docs/operations.md).
+    const { results } = await resolve(sourceWith(() => () => new Promise(() => {})), ['slow'], 50);
+    expect(results[0]?.outcome).toBe('timeout');
+    expect(describeFailure(results[0]?.cause)).toEqual({ type: 'DeadlineError', message: 'card "slow" missed the 50 ms deadline' });
   });
 });
 
@@ -159,6 +169,60 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     [13_000, 50],
   ])('leaves a response margin of %i ms → %i ms', (deadlineMs, margin) => {
     expect(responseMarginMs(deadlineMs)).toBe(margin);
+  });
+
+  it('times the next requests out earlier by how late the last deadline timer fired, forgetting it over time', async () => {
+    // 32 requests that arrived together reach their deadline together; each timer waits for the answers
+    // before it. A fixed margin fits one answer: the last ones came up to +300 ms late (issue 12).
+    const clock = manualClock(0);
+    const margin = adaptiveMargin(clock.now);
+    const run = (receivedAt: number, executor: Executor) =>
+      resolveCards({
+        registry: new Map([['a', card('a')]]),
+        sources: new Map([['test', sourceWith(() => executor)]]),
+        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+        requestId: 'r1',
+        workspaceId: null,
+        deadlineMs: 1_000,
+        receivedAt,
+        clock,
+        margin,
+      });
+    const hung: Executor = () => new Promise(() => {});
+    const answered: Executor = async () => ({ data: { hello: 'hi' } });
+    const first = run(0, hung);
+    expect(clock.delays).toEqual([950]);
+    // Its timer, due at 950, runs at 1070: 120 ms late.
+    clock.advanceTo(1_070);
+    expect((await first).results[0]?.outcome).toBe('timeout');
+    await run(1_070, answered);
+    expect(clock.delays.at(-1)).toBe(1_000 - 50 - 120);
+    // Half of it is remembered one half-life later; what can be taken from the cards is at most a quarter of the deadline.
+    clock.advanceTo(1_070 + LATE_HALF_LIFE_MS);
+    await run(clock.now(), answered);
+    expect(clock.delays.at(-1)).toBe(1_000 - 50 - 60);
+    margin.record(5_000);
+    expect(margin.forDeadline(1_000)).toBe(250);
+  });
+
+  it('keeps the fixed margin when no margin is given', async () => {
+    const clock = manualClock(0);
+    const run = (receivedAt: number) =>
+      resolveCards({
+        registry: new Map([['a', card('a')]]),
+        sources: new Map([['test', sourceWith(() => () => new Promise(() => {}))]]),
+        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+        requestId: 'r1',
+        workspaceId: null,
+        deadlineMs: 1_000,
+        receivedAt,
+        clock,
+      });
+    const first = run(0);
+    clock.advanceTo(1_070);
+    await first;
+    void run(1_070);
+    expect(clock.delays).toEqual([950, 950]);
   });
 });
 

@@ -1,4 +1,5 @@
 // `cardql render`: runs the real card pipeline once for one customer and prints the cards.
+import type { KnownThread } from '../execution/local.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 import { CardKey, type CardsResponse } from '../plain/cards-response.ts';
 import { isFailure } from '../resolve/card-result.ts';
@@ -23,8 +24,9 @@ Options:
   --email <e>           the customer's email
   --external-id <x>     your id for the customer
   --customer-id <id>    Plain's customer id (c_...)
-  --thread-id <id>      render as if on this thread
-  --tenant-id <id>      ... with this tenant
+  --thread-id <id>      render as if on this thread (Plain's thread id): bound to $threadId; a
+                        thread the data knows brings its external id and its tenant
+  --tenant-id <id>      ... with this tenant (Plain's tenant id), bound to $tenantId
   --all                 every card, instead of listing keys
   --json                print {"cards": [...]}, exactly the body Plain would receive
   -h, --help            this help
@@ -35,6 +37,7 @@ cause goes to stderr), 2 for bad arguments or unknown card keys.
 Examples:
   cardql render plan-details usage --email alex@grocery.co
   cardql render --all --external-id customer-id-in-your-backend
+  cardql render thread-context tenant-account --email alex@grocery.co --thread-id th_01J2HV0V702XKWMG58G169BS23
   cardql render account-overview --customer-id c_01GW2NTPQNPWTRKAC0G8Z518W2 --json | jq .`,
   async run(args, io) {
     const { values, positionals } = parse('render', args, {
@@ -71,21 +74,17 @@ Examples:
       const threadId = blankless(values['thread-id'], '--thread-id');
       const tenantId = blankless(values['tenant-id'], '--tenant-id');
       // The identifiers not given are looked up in the in-process data, exactly as the preview does.
-      const [{ findCustomer }, { HttpError }] = await Promise.all([import('../preview/find-customer.ts'), import('../http/http-error.ts')]);
-      let customer: CardsRequest['customer'];
+      const [{ findCustomer, threadContext }, { HttpError }] = await Promise.all([import('../preview/find-customer.ts'), import('../http/http-error.ts')]);
+      let found: Awaited<ReturnType<typeof findCustomer>>;
       try {
-        ({ customer } = await findCustomer(app.local?.findCustomer?.bind(app.local), given));
+        found = await findCustomer(app.local?.findCustomer?.bind(app.local), given);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         io.err(`cardql render: ${error.message} (--email)\n`);
         return EXIT.failed;
       }
-      const request: CardsRequest = {
-        cardKeys: keys,
-        customer,
-        thread: threadId ? { id: threadId, externalId: null } : null,
-        tenant: tenantId ? { id: tenantId, externalId: null } : null,
-      };
+      const request: CardsRequest = { cardKeys: keys, customer: found.customer, ...threadContext(found.threads, threadId, tenantId) };
+      if (!threadId && found.threads.length > 0 && !values.json) io.err(threadsHint(found.threads));
       const { results } = await app.resolve(request, { requestId: 'cardql-render' });
       if (values.json) {
         const body: CardsResponse = { cards: results.map((result) => result.card) };
@@ -101,6 +100,12 @@ Examples:
     }
   },
 };
+
+/** Said (on stderr) when rendering outside a thread for a customer who has some: how to render on one. */
+function threadsHint(threads: readonly KnownThread[]): string {
+  const lines = threads.map((thread) => `  --thread-id ${thread.id}  ${thread.title}${thread.tenant ? ` (tenant ${thread.tenant.id})` : ''}\n`);
+  return `cardql render: rendered outside a thread; this customer's threads in the data:\n${lines.join('')}`;
+}
 
 function blankless(value: string | undefined, option: string): string | undefined {
   if (value === undefined) return undefined;

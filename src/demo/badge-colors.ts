@@ -5,6 +5,7 @@ import type {
   OrderStatus,
   PlanTier,
   SubscriptionStatus,
+  ThreadPriority,
 } from '../generated/graphql.ts';
 
 // `Record` over the generated enum: a new enum value in the schema fails type checking here.
@@ -37,6 +38,13 @@ export const planTierColor: Record<PlanTier, BadgeColor> = {
   STARTER: 'YELLOW',
   GROWTH: 'BLUE',
   ENTERPRISE: 'GREEN',
+};
+
+export const threadPriorityColor: Record<ThreadPriority, BadgeColor> = {
+  URGENT: 'RED',
+  HIGH: 'YELLOW',
+  NORMAL: 'BLUE',
+  LOW: 'GREY',
 };
 
 /** Share of a limit used: GREEN below 75 %, YELLOW below 90 %, RED from 90 % (over the limit too). */

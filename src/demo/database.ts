@@ -1,7 +1,7 @@
 // The demo's database, on either engine: the interface loaders read through, the choice of engine, and the seed's inserts.
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { SeedData } from './seed/seed-builder.ts';
-import { TABLE_NAMES, type DemoTables } from './tables.ts';
+import { TABLE_NAMES, type DemoTables, type TableName } from './tables.ts';
 
 /** A statement kysely compiled for the database's dialect, with this run's parameters. */
 export type Statement = Pick<CompiledQuery, 'sql' | 'parameters'>;
@@ -31,9 +31,15 @@ const MAX_PARAMETERS = 30_000;
  * The seed's INSERTs, `rowsPerStatement` rows each (default: as many as the parameter limit allows): the SQL
  * text and its flat parameters. Over a network (PostgreSQL) few large statements are fast; in-process
  * (SQLite) one prepared single-row statement run per row is faster still (no large parameter arrays).
+ * `tables`: only these (in foreign-key order), e.g. `LATER_TABLES` for an older database.
  */
-export function* seedInserts(kysely: Kysely<DemoTables>, data: SeedData, rowsPerStatement = Number.POSITIVE_INFINITY): Generator<Statement> {
-  for (const table of TABLE_NAMES) {
+export function* seedInserts(
+  kysely: Kysely<DemoTables>,
+  data: SeedData,
+  rowsPerStatement = Number.POSITIVE_INFINITY,
+  tables: readonly TableName[] = TABLE_NAMES,
+): Generator<Statement> {
+  for (const table of tables) {
     const rows: ReadonlyArray<Record<string, unknown>> = data[table];
     const first = rows[0];
     if (!first) continue;

@@ -1,11 +1,12 @@
 // The demo's in-process data: schema.graphql over the seeded demo database, as one `LocalData` the engine runs.
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
-import { buildLocalSchema, type KnownCustomer, type LocalData } from '../execution/local.ts';
+import { buildLocalSchema, type LocalData } from '../execution/local.ts';
 import type { Context } from './context.ts';
 import type { DemoDatabase } from './database.ts';
 import { openSqliteDatabase, startOfUtcDay } from './sqlite.ts';
 import { createLoaders } from './loaders.ts';
+import { findDemoCustomer } from './known-customer.ts';
 import { resolvers } from './resolvers.ts';
 import { DEMO_CUSTOMERS } from './seed/seed-demo.ts';
 
@@ -67,20 +68,4 @@ export async function openDemoDatabase({ url, path, anchor = startOfUtcDay(new D
 /** Opens (on first start creates and seeds) the demo database and serves it as `LocalData`. */
 export async function openDemoData(options: DemoDatabaseOptions): Promise<LocalData<Context>> {
   return createDemoData(await openDemoDatabase(options), { ownsDatabase: true });
-}
-
-/** Tried in the order the schema's `customer` field documents: external id, email, Plain's id. */
-async function findDemoCustomer(db: DemoDatabase, given: { id?: string; email?: string; externalId?: string }): Promise<KnownCustomer | null> {
-  const loaders = createLoaders(db);
-  const lookups = [
-    [loaders.customerByExternalId, given.externalId],
-    [loaders.customerByEmail, given.email],
-    [loaders.customerByPlainId, given.id],
-  ] as const;
-  for (const [loader, key] of lookups) {
-    if (!key) continue;
-    const row = await loader.load(key);
-    if (row) return { email: row.email, externalId: row.external_id, plainCustomerId: row.plain_customer_id };
-  }
-  return null;
 }

@@ -2,7 +2,7 @@
 import DataLoader from 'dataloader';
 import type { DemoDatabase } from './database.ts';
 import type { TableName } from './tables.ts';
-import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from './rows.ts';
+import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, TenantRow, ThreadRow, UsageRow } from './rows.ts';
 
 export type Loaders = {
   customerById: DataLoader<string, CustomerRow | null>;
@@ -20,10 +20,16 @@ export type Loaders = {
   usageByCustomerId: DataLoader<string, UsageRow[]>;
   /** Newest first. */
   ordersByCustomerId: DataLoader<string, OrderRow[]>;
+  orderById: DataLoader<string, OrderRow | null>;
+  invoiceById: DataLoader<string, InvoiceRow | null>;
+  /** By Plain's thread id. */
+  threadByPlainId: DataLoader<string, ThreadRow | null>;
+  /** By Plain's tenant id. */
+  tenantByPlainId: DataLoader<string, TenantRow | null>;
 };
 
 /** How many loaders `createLoaders` makes: a request that touches every field runs at most this many statements. */
-export const LOADER_COUNT = 11;
+export const LOADER_COUNT = 15;
 
 // Bounds both the IN list and the number of distinct SQL texts the statement cache can see per loader.
 const MAX_BATCH_SIZE = 100;
@@ -55,6 +61,10 @@ export function createLoaders(db: DemoDatabase): Loaders {
     lineItemsByInvoiceId: many<LineItemRow>(db, QUERIES.lineItemsByInvoiceId, (row) => row.invoice_id),
     usageByCustomerId: many<UsageRow>(db, QUERIES.usageByCustomerId, (row) => row.customer_id),
     ordersByCustomerId: many<OrderRow>(db, QUERIES.ordersByCustomerId, (row) => row.customer_id),
+    orderById: one<OrderRow>(db, QUERIES.orderById, (row) => row.id),
+    invoiceById: one<InvoiceRow>(db, QUERIES.invoiceById, (row) => row.id),
+    threadByPlainId: one<ThreadRow>(db, QUERIES.threadByPlainId, (row) => row.plain_thread_id),
+    tenantByPlainId: one<TenantRow>(db, QUERIES.tenantByPlainId, (row) => row.plain_tenant_id),
   };
   return loaders;
 }
@@ -83,6 +93,10 @@ const QUERIES = {
   lineItemsByInvoiceId: { table: 'line_items', column: 'invoice_id', orderBy: [['id', 'asc']] },
   usageByCustomerId: { table: 'usage_metrics', column: 'customer_id', orderBy: [['id', 'asc']] },
   ordersByCustomerId: { table: 'orders', column: 'customer_id', orderBy: newestFirst('placed_at') },
+  orderById: { table: 'orders', column: 'id' },
+  invoiceById: { table: 'invoices', column: 'id' },
+  threadByPlainId: { table: 'threads', column: 'plain_thread_id' },
+  tenantByPlainId: { table: 'tenants', column: 'plain_tenant_id' },
 } satisfies Record<keyof Loaders, Query>;
 
 type OneOptions<R> = {

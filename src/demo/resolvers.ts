@@ -25,6 +25,8 @@ export const resolvers: Resolvers = {
       }
       return null;
     },
+    thread: (_root, { plainThreadId }, { loaders }) => (plainThreadId ? loaders.threadByPlainId.load(plainThreadId) : null),
+    tenant: (_root, { plainTenantId }, { loaders }) => (plainTenantId ? loaders.tenantByPlainId.load(plainTenantId) : null),
   },
 
   Customer: {
@@ -86,6 +88,24 @@ export const resolvers: Resolvers = {
     placedAt: (order) => order.placed_at,
     trackingUrl: (order) => order.tracking_url,
   },
+
+  SupportThread: {
+    plainThreadId: (thread) => thread.plain_thread_id,
+    openedAt: (thread) => thread.opened_at,
+    customer: async (thread, _args, { loaders }) => existing(await loaders.customerById.load(thread.customer_id), `Thread ${thread.id}'s customer`),
+    order: (thread, _args, { loaders }) => (thread.order_id ? loaders.orderById.load(thread.order_id) : null),
+    invoice: (thread, _args, { loaders }) => (thread.invoice_id ? loaders.invoiceById.load(thread.invoice_id) : null),
+  },
+
+  Tenant: {
+    plainTenantId: (tenant) => tenant.plain_tenant_id,
+    company: (tenant, _args, { loaders }) => (tenant.company_id ? loaders.companyById.load(tenant.company_id) : null),
+    supportTier: (tenant) => tenant.support_tier,
+    accountManager: (tenant) => tenant.account_manager,
+    seatsUsed: (tenant) => tenant.seats_used,
+    seatLimit: (tenant) => tenant.seat_limit,
+    renewsAt: (tenant) => tenant.renews_at,
+  },
 };
 
 /** `first` clamped to 1..50; an explicit `null` means the default. */
@@ -94,8 +114,11 @@ function pageSize(first: number | null | undefined, fallback: number): number {
 }
 
 async function planOf(subscription: SubscriptionRow, loaders: Context['loaders']): Promise<PlanRow> {
-  const plan = await loaders.planById.load(subscription.plan_id);
-  // The foreign key makes this unreachable; if it happens the data is corrupt, not the request.
-  if (!plan) throw new Error(`Subscription ${subscription.id} refers to plan ${subscription.plan_id}, which does not exist`);
-  return plan;
+  return existing(await loaders.planById.load(subscription.plan_id), `Subscription ${subscription.id}'s plan ${subscription.plan_id}`);
+}
+
+/** A row a foreign key points at: the key makes its absence unreachable; if it happens the data is corrupt, not the request. */
+function existing<T>(row: T | null, what: string): T {
+  if (row === null) throw new Error(`${what} does not exist`);
+  return row;
 }

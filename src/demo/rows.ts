@@ -6,6 +6,9 @@ export type BillingInterval = 'MONTH' | 'YEAR';
 export type SubscriptionStatus = 'TRIALING' | 'ACTIVE' | 'PAST_DUE' | 'CANCELED';
 export type InvoiceStatus = 'DRAFT' | 'OPEN' | 'PAID' | 'PAST_DUE' | 'VOID';
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELED' | 'RETURNED';
+export type SupportTier = 'STANDARD' | 'PRIORITY' | 'DEDICATED';
+export type ThreadTopic = 'BILLING' | 'SHIPPING' | 'TECHNICAL' | 'ACCOUNT';
+export type ThreadPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
 
 /** Every date column holds an ISO 8601 UTC string, so text order is time order. */
 type IsoDate = string;
@@ -96,4 +99,33 @@ export type OrderRow = {
   placed_at: IsoDate;
   carrier: string | null;
   tracking_url: string | null;
+};
+
+/** A workspace of the product, shared by a company's people: what Plain calls a tenant. */
+export type TenantRow = {
+  id: string;
+  /** Plain's tenant id: `tenant.id` in Plain's request. */
+  plain_tenant_id: string;
+  name: string;
+  company_id: string | null;
+  support_tier: SupportTier;
+  account_manager: string | null;
+  seats_used: number;
+  seat_limit: number;
+  renews_at: IsoDate | null;
+};
+
+/** A support thread as the backend recorded it (an in-app contact form): what it is about. */
+export type ThreadRow = {
+  id: string;
+  /** Plain's thread id: `thread.id` in Plain's request. */
+  plain_thread_id: string;
+  customer_id: string;
+  tenant_id: string | null;
+  subject: string;
+  topic: ThreadTopic;
+  priority: ThreadPriority;
+  opened_at: IsoDate;
+  order_id: string | null;
+  invoice_id: string | null;
 };

@@ -6,7 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { loggable } from '../log.ts';
 import { seedInserts, type DemoDatabase, type Statement } from './database.ts';
 import { generateSeed } from './seed/seed.ts';
-import { schemaStatements, type DemoTables } from './tables.ts';
+import { LATER_TABLES, schemaStatements, type DemoTables, type TableName } from './tables.ts';
 
 export type DatabaseOptions = {
   /** A file path, or `':memory:'` for a private database that vanishes on close. */
@@ -127,6 +127,7 @@ export function openSqliteDatabase({ path, anchor = startOfUtcDay(new Date()) }:
     sqlite.transaction(() => {
       for (const { sql } of schemaStatements(db.kysely)) sqlite.prepare(sql).run();
       if (sqlite.prepare('SELECT 1 FROM customers LIMIT 1').get() === undefined) seed(sqlite, db.kysely, anchor);
+      else if (sqlite.prepare('SELECT 1 FROM threads LIMIT 1').get() === undefined) seedLaterTables(sqlite, db.kysely);
     }).immediate();
     return db;
   } catch (error) {
@@ -152,14 +153,20 @@ function rowObject(columns: readonly string[], values: readonly unknown[]): Reco
   return row;
 }
 
-function seed(sqlite: BetterSqlite3.Database, kysely: Kysely<DemoTables>, anchor: Date): void {
+function seed(sqlite: BetterSqlite3.Database, kysely: Kysely<DemoTables>, anchor: Date, tables?: readonly TableName[]): void {
   const statements = new Map<string, BetterSqlite3.Statement>();
-  for (const { sql, parameters } of seedInserts(kysely, generateSeed(anchor), 1)) {
+  for (const { sql, parameters } of seedInserts(kysely, generateSeed(anchor), 1, tables)) {
     let insert = statements.get(sql);
     if (!insert) statements.set(sql, (insert = sqlite.prepare(sql)));
     insert.run(parameters);
   }
-  sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('anchor', anchor.toISOString());
+  if (!tables) sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('anchor', anchor.toISOString());
+}
+
+/** A database seeded before `LATER_TABLES` existed gets their rows, from the anchor it was seeded with. */
+function seedLaterTables(sqlite: BetterSqlite3.Database, kysely: Kysely<DemoTables>): void {
+  const stored = sqlite.prepare("SELECT value FROM meta WHERE key = 'anchor'").get() as { value: string } | undefined;
+  if (stored) seed(sqlite, kysely, new Date(stored.value), LATER_TABLES);
 }
 
 /** Midnight UTC of `date`'s day: the default seed anchor. */

@@ -1,6 +1,6 @@
 // The demo database's tables for kysely: their row types, and their DDL built once for SQLite and PostgreSQL alike.
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, UsageRow } from './rows.ts';
+import type { CompanyRow, CustomerRow, InvoiceRow, LineItemRow, OrderRow, PlanRow, SubscriptionRow, TenantRow, ThreadRow, UsageRow } from './rows.ts';
 
 /** Tables in foreign-key order: seeding inserts them in this order. */
 export const TABLE_NAMES = [
@@ -12,9 +12,18 @@ export const TABLE_NAMES = [
   'line_items',
   'usage_metrics',
   'orders',
+  'tenants',
+  'threads',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];
+
+/**
+ * Tables added after databases were already seeded: a database that has customers but no rows in
+ * these gets them on its next open, generated from its own seed anchor (the `meta` table's), so that
+ * they point at the rows it has.
+ */
+export const LATER_TABLES: readonly TableName[] = ['tenants', 'threads'];
 
 /** The database as kysely types it: one row type per table (src/demo/rows.ts), plus `meta` (the seed's anchor). */
 export type DemoTables = {
@@ -27,6 +36,8 @@ export type DemoTables = {
   line_items: LineItemRow;
   usage_metrics: UsageRow;
   orders: OrderRow;
+  tenants: TenantRow;
+  threads: ThreadRow;
 };
 
 // CHECK constraints keep the enum columns in step with the GraphQL enums, so a bad seed fails at insert.
@@ -132,5 +143,31 @@ export function schemaStatements(db: Kysely<DemoTables>): CompiledQuery[] {
       .addColumn('carrier', 'text')
       .addColumn('tracking_url', 'text'),
     s.createIndex('orders_by_customer').ifNotExists().on('orders').columns(['customer_id', 'placed_at']),
+    s
+      .createTable('tenants')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('plain_tenant_id', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('company_id', 'text', (c) => c.references('companies.id'))
+      .addColumn('support_tier', 'text', (c) => c.notNull().check(inList('support_tier', ['STANDARD', 'PRIORITY', 'DEDICATED'])))
+      .addColumn('account_manager', 'text')
+      .addColumn('seats_used', 'integer', (c) => c.notNull())
+      .addColumn('seat_limit', 'integer', (c) => c.notNull())
+      .addColumn('renews_at', 'text'),
+    s
+      .createTable('threads')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('plain_thread_id', 'text', (c) => c.notNull().unique())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('tenant_id', 'text', (c) => c.references('tenants.id'))
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('topic', 'text', (c) => c.notNull().check(inList('topic', ['BILLING', 'SHIPPING', 'TECHNICAL', 'ACCOUNT'])))
+      .addColumn('priority', 'text', (c) => c.notNull().check(inList('priority', ['LOW', 'NORMAL', 'HIGH', 'URGENT'])))
+      .addColumn('opened_at', 'text', (c) => c.notNull())
+      .addColumn('order_id', 'text', (c) => c.references('orders.id'))
+      .addColumn('invoice_id', 'text', (c) => c.references('invoices.id')),
+    s.createIndex('threads_by_customer').ifNotExists().on('threads').columns(['customer_id', 'opened_at']),
   ].map((builder) => builder.compile());
 }

@@ -44,6 +44,8 @@ export type Source = {
    * /readyz calls it with a signal aborted after a short timeout. Sources without it are always ready.
    */
   ready?(signal: AbortSignal): Promise<void>;
+  /** Does now, before the port opens, what the first run of a stored query would do lazily (the in-process source compiles it). */
+  prepare?(document: DocumentNode, operationName: string): void;
 };
 
 /** The in-process schema's source name: cards run there unless they name another source. */

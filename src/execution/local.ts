@@ -5,7 +5,24 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LOCAL_SOURCE, type Executor, type RequestScope, type Source } from './executor.ts';
 
 /** What the preview knows of a customer found in the in-process data. */
-export type KnownCustomer = { email: string; externalId: string | null; plainCustomerId: string | null };
+export type KnownCustomer = {
+  email: string;
+  externalId: string | null;
+  plainCustomerId: string | null;
+  /** The customer's Plain threads the data knows, newest first, offered by the preview and `cardql render`. Absent: none known. */
+  threads?: readonly KnownThread[];
+};
+
+/** A Plain thread of a known customer: sent as Plain would send it, with its tenant. */
+export type KnownThread = {
+  /** Plain's thread id. */
+  id: string;
+  externalId: string | null;
+  /** A few words saying which thread it is, for a person picking one. */
+  title: string;
+  /** The thread's tenant, as Plain sends it; null when the thread has none. */
+  tenant: { id: string; externalId: string | null } | null;
+};
 
 /**
  * The in-process data: everything cardql needs to run cards in-process on your own schema and database.
@@ -75,6 +92,9 @@ export function createLocalSource({ schema, createContext, ready, name = LOCAL_S
     name,
     schema,
     ...(ready && { ready }),
+    prepare(document, operationName) {
+      runnerFor(document, operationName);
+    },
     createExecutor(scope) {
       const contextValue = createContext(scope);
       const executor: Executor = async ({ document, operationName, variables }) => {

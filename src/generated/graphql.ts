@@ -134,7 +134,8 @@ export type PlanTier =
 
 /**
  * The demo data behind cardql's in-process source: a SaaS company's customers, their plans,
- * subscriptions, invoices, product usage and orders. Replace it with your own schema and resolvers,
+ * subscriptions, invoices, product usage and orders, its customers' workspaces (Plain's tenants)
+ * and what it recorded about their support threads. Replace it with your own schema and resolvers,
  * or point cards at a remote GraphQL API instead.
  */
 export type Query = {
@@ -144,18 +145,51 @@ export type Query = {
    * your own id (`externalId`), email, then Plain's customer id. Null when none matches.
    */
   customer: Maybe<Customer>;
+  /**
+   * One workspace, by Plain's tenant id (`tenant.id` in Plain's request: a card's `$tenantId`). Null when
+   * no id is given (a thread without a tenant, or no thread) or none matches.
+   */
+  tenant: Maybe<Tenant>;
+  /**
+   * What the backend recorded about one Plain thread, by Plain's thread id (`thread.id` in Plain's
+   * request: a card's `$threadId`). Null when no id is given (a card shown outside a thread) or none matches.
+   */
+  thread: Maybe<SupportThread>;
 };
 
 
 /**
  * The demo data behind cardql's in-process source: a SaaS company's customers, their plans,
- * subscriptions, invoices, product usage and orders. Replace it with your own schema and resolvers,
+ * subscriptions, invoices, product usage and orders, its customers' workspaces (Plain's tenants)
+ * and what it recorded about their support threads. Replace it with your own schema and resolvers,
  * or point cards at a remote GraphQL API instead.
  */
 export type QueryCustomerArgs = {
   email?: InputMaybe<Scalars['String']['input']>;
   externalId?: InputMaybe<Scalars['ID']['input']>;
   plainCustomerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The demo data behind cardql's in-process source: a SaaS company's customers, their plans,
+ * subscriptions, invoices, product usage and orders, its customers' workspaces (Plain's tenants)
+ * and what it recorded about their support threads. Replace it with your own schema and resolvers,
+ * or point cards at a remote GraphQL API instead.
+ */
+export type QueryTenantArgs = {
+  plainTenantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The demo data behind cardql's in-process source: a SaaS company's customers, their plans,
+ * subscriptions, invoices, product usage and orders, its customers' workspaces (Plain's tenants)
+ * and what it recorded about their support threads. Replace it with your own schema and resolvers,
+ * or point cards at a remote GraphQL API instead.
+ */
+export type QueryThreadArgs = {
+  plainThreadId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Subscription = {
@@ -177,6 +211,57 @@ export type SubscriptionStatus =
   | 'CANCELED'
   | 'PAST_DUE'
   | 'TRIALING';
+
+/** A support thread as the backend recorded it (from its in-app contact form): what the customer wrote about. */
+export type SupportThread = {
+  __typename?: 'SupportThread';
+  customer: Customer;
+  id: Scalars['ID']['output'];
+  /** The invoice the customer wrote about, when the thread is about one. */
+  invoice: Maybe<Invoice>;
+  openedAt: Scalars['DateTime']['output'];
+  /** The order the customer wrote about, when the thread is about one. */
+  order: Maybe<Order>;
+  /** Plain's thread id. */
+  plainThreadId: Scalars['ID']['output'];
+  priority: ThreadPriority;
+  subject: Scalars['String']['output'];
+  topic: ThreadTopic;
+};
+
+export type SupportTier =
+  | 'DEDICATED'
+  | 'PRIORITY'
+  | 'STANDARD';
+
+/** A workspace of the product, shared by a company's people: what Plain calls a tenant. */
+export type Tenant = {
+  __typename?: 'Tenant';
+  /** Null when none is assigned. */
+  accountManager: Maybe<Scalars['String']['output']>;
+  company: Maybe<Company>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Plain's tenant id. */
+  plainTenantId: Scalars['ID']['output'];
+  /** Null for a workspace that does not renew (cancelled). */
+  renewsAt: Maybe<Scalars['DateTime']['output']>;
+  seatLimit: Scalars['Int']['output'];
+  seatsUsed: Scalars['Int']['output'];
+  supportTier: SupportTier;
+};
+
+export type ThreadPriority =
+  | 'HIGH'
+  | 'LOW'
+  | 'NORMAL'
+  | 'URGENT';
+
+export type ThreadTopic =
+  | 'ACCOUNT'
+  | 'BILLING'
+  | 'SHIPPING'
+  | 'TECHNICAL';
 
 export type UsageMetric = {
   __typename?: 'UsageMetric';
@@ -245,6 +330,20 @@ export type SubscriptionStatusQueryVariables = Exact<{
 
 
 export type SubscriptionStatusQuery = { __typename?: 'Query', customer: { __typename?: 'Customer', subscription: { __typename?: 'Subscription', status: SubscriptionStatus, startedAt: string, currentPeriodEnd: string, cancelAtPeriodEnd: boolean } | null } | null };
+
+export type TenantAccountQueryVariables = Exact<{
+  tenantId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type TenantAccountQuery = { __typename?: 'Query', tenant: { __typename?: 'Tenant', name: string, supportTier: SupportTier, accountManager: string | null, seatsUsed: number, seatLimit: number, renewsAt: string | null } | null };
+
+export type ThreadContextQueryVariables = Exact<{
+  threadId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type ThreadContextQuery = { __typename?: 'Query', thread: { __typename?: 'SupportThread', subject: string, topic: ThreadTopic, priority: ThreadPriority, openedAt: string, order: { __typename?: 'Order', number: string, status: OrderStatus, totalCents: number, currency: string, placedAt: string, carrier: string | null, trackingUrl: string | null } | null, invoice: { __typename?: 'Invoice', number: string, status: InvoiceStatus, totalCents: number, currency: string, dueAt: string, paidAt: string | null, url: string } | null } | null };
 
 export type UsageQueryVariables = Exact<{
   customerId: Scalars['ID']['input'];

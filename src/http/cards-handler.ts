@@ -55,6 +55,11 @@ export function createCardsHandler({ config, resolve, logger, telemetry }: Cards
       const body = await request.readBody();
       if (secrets.length > 0) verifySignature(body, request.header('plain-request-signature'), secrets);
       const cardsRequest = parseCardsRequest(body);
+      // One turn of the event loop before the cards run: requests that arrived together are each read,
+      // and their deadlines started, before any of them runs its cards. Without it, the last of 32
+      // arriving at once was read only after the 31 before it had run theirs, and its deadline began
+      // that late (docs/operations.md).
+      await nextTurn();
 
       // The deadline counts from the request's arrival: reading and checking the body is part of the wait Plain sees.
       const { results, unknownKeys } = await resolve(cardsRequest, { requestId, workspaceId, receivedAt: started });
@@ -121,6 +126,10 @@ function outcomeOf({ key, outcome, durationMs, reference }: CardResult) {
 /** Plain's workspace ids are short and plain; anything else is not logged as given. */
 function readWorkspaceId(header: string | null): string | null {
   return header && /^[A-Za-z0-9_-]{1,100}$/.test(header) ? header : null;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function since(started: number): number {

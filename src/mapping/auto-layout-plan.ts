@@ -3,6 +3,7 @@
 import {
   getNamedType,
   getNullableType,
+  isAbstractType,
   isEnumType,
   isLeafType,
   isListType,
@@ -12,6 +13,8 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -37,7 +40,17 @@ export type FieldPlan = {
   money: boolean;
   /** Not shown: `@hide`, `__typename`, or a currency already shown with an amount. */
   hidden: boolean;
-} & ({ kind: 'leaf'; leaf: LeafKind; /** The scalar's name, e.g. `HTML`, `URI`, `DateTime`. */ scalar?: string } | { kind: 'object'; fields: FieldPlan[]; connection?: Connection });
+} & ({ kind: 'leaf'; leaf: LeafKind; /** The scalar's name, e.g. `HTML`, `URI`, `DateTime`. */ scalar?: string } | ObjectPlan);
+
+/**
+ * An object field's plan. `fields` is what every object of it shows; `byType`, for a union or an
+ * interface whose branches (inline fragments) differ, the fields an object of each concrete type shows,
+ * keyed by its `__typename` (which cardql adds to the query it runs): each branch keeps its own hints.
+ */
+type ObjectPlan = { kind: 'object'; fields: FieldPlan[]; byType?: ByType; connection?: Connection };
+
+/** Fields per concrete type name, only for the types whose fields differ from the shared plan's. */
+export type ByType = Record<string, FieldPlan[]>;
 
 /**
  * A Relay-style connection shown as the list of its nodes, under the connection's own label: where the
@@ -68,6 +81,8 @@ type Scope = {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   own: ReadonlySet<string>;
   problems: HintProblem[];
+  /** Set while planning one branch of an abstract type: fragments whose condition this type does not meet are skipped. */
+  runtimeType?: GraphQLObjectType;
 };
 
 function planSelection(scope: Scope, parent: GraphQLCompositeType, selectionSet: SelectionSetNode): FieldPlan[] {
@@ -97,10 +112,13 @@ function planField(scope: Scope, node: FieldNode, type: GraphQLOutputType): Fiel
   if (!isLeafType(named)) {
     if (hints.badge) scope.problems.push({ line, message: `@badge needs a scalar or enum field, ${where}` });
     if (hints.link) scope.problems.push({ line, message: `@link needs a field holding a URL (String, ID or a custom scalar), ${where}` });
-    const fields = node.selectionSet ? planSelection(scope, named, node.selectionSet) : [];
+    // A branch's concrete type says which fragments apply to its own fields, not to the fields below them.
+    const inner: Scope = { ...scope, runtimeType: undefined };
+    const fields = node.selectionSet ? planSelection(inner, named, node.selectionSet) : [];
+    const byType = node.selectionSet && isAbstractType(named) ? planBranches(inner, named, node.selectionSet, fields) : undefined;
     const connection = base.list ? undefined : asConnection(fields);
-    if (connection) return { ...base, kind: 'object', money: false, list: true, fields: connection.fields, connection: connection.connection };
-    return { ...base, kind: 'object', money: false, fields };
+    if (connection) return { ...base, kind: 'object', money: false, list: true, ...connection };
+    return { ...base, kind: 'object', money: false, fields, ...(byType && { byType }) };
   }
   const leaf = leafKind(named);
   const money = leaf === 'number' && !base.list ? MONEY_KEY.exec(key) : null;
@@ -121,17 +139,37 @@ function planField(scope: Scope, node: FieldNode, type: GraphQLOutputType): Fiel
   return { ...base, kind: 'leaf', leaf, money: money !== null, ...(isScalarType(named) && { scalar: named.name }) };
 }
 
+/**
+ * The fields of each concrete type of an abstract `parent` whose branches select differently (the same
+ * key with other hints, or other fields), planned as GraphQL collects them for an object of that type.
+ * Undefined when every type gets `shared`. Problems are reported once, whichever branch found them.
+ */
+function planBranches(scope: Scope, parent: GraphQLCompositeType & GraphQLNamedType, selectionSet: SelectionSetNode, shared: FieldPlan[]): ByType | undefined {
+  if (!isAbstractType(parent)) return undefined;
+  const sharedText = JSON.stringify(shared);
+  const byType: ByType = {};
+  for (const type of scope.schema.getPossibleTypes(parent)) {
+    const problems: HintProblem[] = [];
+    const fields = planSelection({ ...scope, problems, runtimeType: type }, parent, selectionSet);
+    for (const problem of problems) {
+      if (!scope.problems.some((p) => p.line === problem.line && p.message === problem.message)) scope.problems.push(problem);
+    }
+    if (JSON.stringify(fields) !== sharedText) byType[type.name] = fields;
+  }
+  return Object.keys(byType).length > 0 ? byType : undefined;
+}
+
 /** A connection's node fields and where its nodes are, or undefined when `fields` is not a connection's selection. */
-function asConnection(fields: FieldPlan[]): { fields: FieldPlan[]; connection: Connection } | undefined {
+function asConnection(fields: FieldPlan[]): { fields: FieldPlan[]; byType?: ByType; connection: Connection } | undefined {
   const byName = (name: string) => fields.find((f) => f.key === name && !f.hidden);
   const totalKey = fields.find((f) => f.key === 'totalCount' && f.kind === 'leaf')?.key;
   const others = fields.filter((f) => !['nodes', 'edges', 'pageInfo', 'totalCount', '__typename'].includes(f.key));
   if (others.some((f) => !f.hidden)) return undefined; // more than a connection: shown as the object it is
   const nodes = byName('nodes');
-  if (nodes?.kind === 'object' && nodes.list) return { fields: nodes.fields, connection: { via: { nodes: nodes.key }, ...(totalKey && { totalKey }) } };
+  if (nodes?.kind === 'object' && nodes.list) return { fields: nodes.fields, ...(nodes.byType && { byType: nodes.byType }), connection: { via: { nodes: nodes.key }, ...(totalKey && { totalKey }) } };
   const edges = byName('edges');
   const node = edges?.kind === 'object' && edges.list ? edges.fields.find((f) => f.key === 'node' && f.kind === 'object' && !f.hidden) : undefined;
-  if (edges && node?.kind === 'object') return { fields: node.fields, connection: { via: { edges: edges.key, node: node.key }, ...(totalKey && { totalKey }) } };
+  if (edges && node?.kind === 'object') return { fields: node.fields, ...(node.byType && { byType: node.byType }), connection: { via: { edges: edges.key, node: node.key }, ...(totalKey && { totalKey }) } };
   return undefined;
 }
 
@@ -157,7 +195,8 @@ type Collected = { node: FieldNode; type: GraphQLOutputType };
 
 /**
  * The fields of a selection set in order, fragments spread in place. A response key selected twice
- * (directly and in a fragment) is one field: its sub-selections are merged, the first hints win.
+ * (directly and in a fragment) is one field: its sub-selections are merged, the first hints win; for
+ * an abstract type, `planBranches` then collects each concrete type's own (`scope.runtimeType`).
  */
 function collectFields(scope: Scope, parent: GraphQLCompositeType, selectionSet: SelectionSetNode, into = new Map<string, Collected>()): Collected[] {
   for (const selection of selectionSet.selections) {
@@ -176,9 +215,15 @@ function collectFields(scope: Scope, parent: GraphQLCompositeType, selectionSet:
     const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? scope.fragments.get(selection.name.value) : selection;
     if (!fragment) continue;
     const condition = fragment.typeCondition ? typeFromAST(scope.schema, fragment.typeCondition) : parent;
+    if (scope.runtimeType && condition && !appliesTo(scope.schema, condition as GraphQLCompositeType, scope.runtimeType)) continue;
     collectFields(scope, (condition ?? parent) as GraphQLCompositeType, fragment.selectionSet, into);
   }
   return [...into.values()];
+}
+
+/** Whether a fragment on `condition` applies to an object of `type`, as GraphQL decides it. */
+function appliesTo(schema: GraphQLSchema, condition: GraphQLCompositeType, type: GraphQLObjectType): boolean {
+  return condition === type || (isAbstractType(condition) && schema.isSubType(condition, type));
 }
 
 function fieldType(schema: GraphQLSchema, parent: GraphQLCompositeType, name: string): GraphQLOutputType | undefined {

@@ -47,8 +47,8 @@ export function autoLayout(plan: LayoutPlan, data: unknown): Component[] | null 
   // A lone object (usually `customer`) is what the card is about: show its fields, not a box around them.
   for (let only = fields[0]; fields.length === 1 && only?.kind === 'object' && !only.list; only = fields[0]) {
     const inner = value[only.key];
-    if (!isObject(inner) || visible(only.fields).length === 0) break;
-    fields = visible(only.fields);
+    if (!isObject(inner) || visible(fieldsOf(only, inner)).length === 0) break;
+    fields = visible(fieldsOf(only, inner));
     value = inner;
   }
   let components: Component[] = [];
@@ -68,11 +68,11 @@ function topLevel(fields: FieldPlan[], parent: Json, scope: Scope): Component[] 
     const value = parent[field.key];
     if (field.kind === 'leaf') return leafLines(field, value, scope);
     if (!field.list) {
-      const content = isObject(value) ? flatten(field.fields, value, [], scope) : [];
+      const content = isObject(value) ? flatten(fieldsOf(field, value), value, [], scope) : [];
       return content.length ? [container(heading(field.label), ...content)] : [];
     }
     const list = listOf(field, value);
-    const items = list.items.map((item) => flatten(field.fields, item, [], scope)).filter((content) => content.length > 0);
+    const items = list.items.map((item) => flatten(fieldsOf(field, item), item, [], scope)).filter((content) => content.length > 0);
     if (items.length === 0) return [];
     const boxes = items.slice(0, scope.caps.objects).map((content) => container(...content));
     return [
@@ -97,7 +97,7 @@ function flatten(fields: FieldPlan[], parent: Json, path: string[], outer: Scope
     }
     const title = [...path, field.label];
     const list = field.list ? listOf(field, value) : { items: isObject(value) ? [value] : [], total: 0 };
-    const items = list.items.map((item) => flatten(field.fields, item, title, scope)).filter((content) => content.length > 0);
+    const items = list.items.map((item) => flatten(fieldsOf(field, item), item, title, scope)).filter((content) => content.length > 0);
     if (items.length === 0) continue;
     const shown = items.slice(0, field.list ? scope.caps.objects : 1);
     blocks.push({
@@ -186,6 +186,12 @@ function joined<T>(groups: T[][], gap: T): T[] {
 /** A field shown after an object's section would read as part of it: an object's own values come first. */
 function leavesFirst(fields: FieldPlan[]): FieldPlan[] {
   return [...fields.filter((f) => f.kind === 'leaf'), ...fields.filter((f) => f.kind === 'object')];
+}
+
+/** The fields one object of an object field shows: its concrete type's own (`__typename`) where its branches differ. */
+function fieldsOf(field: Extract<FieldPlan, { kind: 'object' }>, value: Json): FieldPlan[] {
+  const type = value.__typename;
+  return (typeof type === 'string' && field.byType?.[type]) || field.fields;
 }
 
 function visible(fields: FieldPlan[]): FieldPlan[] {

@@ -1,5 +1,5 @@
-// Completes the customer a preview asks for: Plain always sends id and email, an author types only one.
-import type { LocalData } from '../execution/local.ts';
+// Completes the customer a preview asks for (Plain always sends id and email, an author types only one), and its thread and tenant.
+import type { KnownThread, LocalData } from '../execution/local.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 import type { PreviewRequest } from './preview-request.ts';
@@ -17,7 +17,7 @@ export const UNLINKED_CUSTOMER_ID = 'c_PREVIEW_NOT_LINKED_TO_PLAIN';
 export async function findCustomer(
   lookUp: LocalData['findCustomer'],
   given: PreviewRequest['customer'],
-): Promise<{ customer: CardsRequest['customer']; found: boolean }> {
+): Promise<{ customer: CardsRequest['customer']; found: boolean; threads: readonly KnownThread[] }> {
   const known = lookUp ? await lookUp(given) : null;
   const email = given.email ?? known?.email;
   if (!email) {
@@ -27,5 +27,18 @@ export async function findCustomer(
   return {
     customer: { id: given.id ?? known?.plainCustomerId ?? UNLINKED_CUSTOMER_ID, email, externalId: given.externalId ?? known?.externalId ?? null },
     found: known !== null,
+    threads: known?.threads ?? [],
   };
+}
+
+/**
+ * The `thread` and `tenant` of the request, from the ids given and the customer's known threads: a
+ * known thread brings its external id and, unless a tenant id is given, its tenant, as Plain would send
+ * them. An id the data does not know is sent with `externalId: null`; no thread id, no thread.
+ */
+export function threadContext(threads: readonly KnownThread[], threadId: string | undefined, tenantId: string | undefined): Pick<CardsRequest, 'thread' | 'tenant'> {
+  const known = threadId ? threads.find((thread) => thread.id === threadId) : undefined;
+  const thread = threadId ? { id: threadId, externalId: known?.externalId ?? null } : null;
+  if (tenantId) return { thread, tenant: { id: tenantId, externalId: known?.tenant?.id === tenantId ? known.tenant.externalId : null } };
+  return { thread, tenant: known?.tenant ?? null };
 }

@@ -48,6 +48,7 @@ export function renderPreviewPage({ cardKeys, suggestedEmails, assetVersion, liv
   </fieldset>
   <fieldset>
     <legend>Context <small>optional</small></legend>
+    <label>Thread<select name="thread" id="thread-picker" disabled><option value="">No thread (load a customer to list theirs)</option></select></label>
     <label>Thread id<input name="threadId" type="text" placeholder="th_…" spellcheck="false"></label>
     <label>Tenant id<input name="tenantId" type="text" placeholder="te_…" spellcheck="false"></label>
   </fieldset>

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { CardsRequest } from '../plain/cards-request.ts';
 import { isFailure, type CardResult } from '../resolve/card-result.ts';
 import type { Resolution } from '../resolve/resolve-cards.ts';
-import { findCustomer } from './find-customer.ts';
+import { findCustomer, threadContext } from './find-customer.ts';
 import { renderPreviewPage } from './page.ts';
 import { PreviewRequest, type PreviewCard, type PreviewResponse } from './preview-request.ts';
 import { renderComponents } from './render-components.ts';
@@ -75,13 +75,8 @@ export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggest
   routes.set('/preview/api/cards', { methods: ['POST'], handle: async (request) => {
     assertJsonContentType(request.headers.get('content-type'));
     const preview = parsePreviewRequest(await readBody(request, MAX_PREVIEW_BODY));
-    const { customer, found } = await findCustomer(lookUp, preview.customer);
-    const cardsRequest: CardsRequest = {
-      cardKeys: preview.cardKeys,
-      customer,
-      thread: preview.threadId ? { id: preview.threadId, externalId: null } : null,
-      tenant: preview.tenantId ? { id: preview.tenantId, externalId: null } : null,
-    };
+    const { customer, found, threads } = await findCustomer(lookUp, preview.customer);
+    const cardsRequest: CardsRequest = { cardKeys: preview.cardKeys, customer, ...threadContext(threads, preview.threadId, preview.tenantId) };
     const requestId = randomUUID();
     const { results, unknownKeys } = await resolve(cardsRequest, { requestId });
     // Like POST /cards: a failed card's reference is in the logs with its cause; the customer never is.
@@ -90,7 +85,7 @@ export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggest
       if (isFailure(result)) log.error({ key: result.key, reference: result.reference, outcome: result.outcome, err: result.cause }, 'preview card failed');
     }
     log.info({ keys: preview.cardKeys, unknownKeys, cards: results.map(({ key, outcome, durationMs }) => ({ key, outcome, durationMs })) }, 'preview request');
-    const body: PreviewResponse = { request: cardsRequest, customerFound: found, cards: results.map(toPreviewCard), unknownKeys };
+    const body: PreviewResponse = { request: cardsRequest, customerFound: found, threads: [...threads], cards: results.map(toPreviewCard), unknownKeys };
     return json(body, 200, { 'cache-control': 'no-store', 'x-request-id': requestId });
   } });
 

@@ -50,6 +50,15 @@ export const PreviewResponse = z.object({
   request: CardsRequest,
   /** Whether the customer was found in the in-process data to fill in the identifiers not given. */
   customerFound: z.boolean(),
+  /** The customer's threads the in-process data knows (newest first), for the page's thread picker. */
+  threads: z.array(
+    z.object({
+      id: z.string(),
+      externalId: z.string().nullable(),
+      title: z.string(),
+      tenant: z.object({ id: z.string(), externalId: z.string().nullable() }).nullable(),
+    }),
+  ),
   cards: z.array(PreviewCard),
   /** Requested keys with no stored query: Plain would show them as missing. */
   unknownKeys: z.array(z.string()),

@@ -7,6 +7,7 @@ import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSch
 import { automaticCard, hintsIgnoredByMapper } from '../mapping/auto-layout-card.ts';
 import type { Mapper } from '../mapping/mapper.ts';
 import { hintAdvice, ownHints, stripHints, withHints, type HintProblem } from '../mapping/hints.ts';
+import { withTypenames } from '../mapping/typenames.ts';
 import { CardKey, TimeToLiveSeconds } from '../plain/cards-response.ts';
 import { LOCAL_SOURCE, type Source } from '../execution/executor.ts';
 import { listQueryFiles } from './query-files.ts';
@@ -155,7 +156,8 @@ function checkQuery(
   const hintProblems: HintProblem[] = [];
   const layout = mapper?.mapper ?? automaticCard(source.schema, document, own, hintProblems);
   for (const problem of hintProblems) problems.push(`${where}:${problem.line}: ${problem.message}`);
-  const executable = stripHints(document, own);
+  // An automatic card reads `__typename` to lay out each branch of a union or interface its own way.
+  const executable = mapper ? stripHints(document, own) : withTypenames(source.schema, stripHints(document, own));
   for (const error of validate(source.schema, executable)) problems.push(located(where, error, ` (source "${source.name}", hints stripped)`));
   if (problems.length > before) return undefined;
   return {

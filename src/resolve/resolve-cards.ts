@@ -5,6 +5,8 @@ import type { Registry } from '../registry/registry.ts';
 import { bindVariables } from '../registry/variables.ts';
 import { failedCard, type CardResult } from './card-result.ts';
 import { runCard } from './run-card.ts';
+import { loggable } from '../log.ts';
+import { FIXED_MARGIN, type ResponseMargin } from './response-margin.ts';
 
 export type ResolveInput = {
   registry: Registry;
@@ -17,6 +19,8 @@ export type ResolveInput = {
   receivedAt?: number;
   /** Time, injected by tests. Default: performance.now and the global timers. */
   clock?: Clock;
+  /** How long before the deadline cards time out; told how late the deadline's timer fired. Default: the fixed 50 ms. */
+  margin?: ResponseMargin;
 };
 
 /** What the deadline needs of time: a monotonic "now" in milliseconds and one timer. */
@@ -32,14 +36,6 @@ const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/**
- * Cards time out this long before the deadline, so that the answer (error cards, logs, JSON)
- * leaves by the deadline rather than after it: at most 50 ms, a tenth of shorter deadlines.
- */
-export function responseMarginMs(deadlineMs: number): number {
-  return Math.min(50, Math.floor(deadlineMs / 10));
-}
-
 export type Resolution = {
   results: CardResult[];
   /** Requested keys with no stored query: left out of the response so Plain shows them as missing. */
@@ -48,14 +44,14 @@ export type Resolution = {
 
 /**
  * Runs the known cards among `request.cardKeys` (each once, however often it was asked for).
- * Counted from the request's arrival, at the deadline less the response margin, cards still
+ * Counted from the request's arrival, at the deadline less the response margin (response-margin.ts), cards still
  * running become timeout error cards; their work is aborted once the answer is on its way.
  */
-export async function resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs, clock = systemClock, receivedAt = clock.now() }: ResolveInput): Promise<Resolution> {
+export async function resolveCards({ registry, sources, request, requestId, workspaceId, deadlineMs, clock = systemClock, receivedAt = clock.now(), margin = FIXED_MARGIN }: ResolveInput): Promise<Resolution> {
   const keys = [...new Set(request.cardKeys)];
   const cards = keys.flatMap((key) => registry.get(key) ?? []);
   const unknownKeys = keys.filter((key) => !registry.has(key));
-  const cutoffAt = receivedAt + deadlineMs - responseMarginMs(deadlineMs);
+  const cutoffAt = receivedAt + deadlineMs - margin.forDeadline(deadlineMs);
   const scope = new PipelineScope(requestId, workspaceId, cutoffAt);
   const executors = new Map<string, Executor>();
   const executorFor = (name: string): Executor => {
@@ -68,7 +64,10 @@ export async function resolveCards({ registry, sources, request, requestId, work
   };
   let timer: unknown;
   const deadline = new Promise<'deadline'>((resolve) => {
-    timer = clock.setTimeout(() => resolve('deadline'), Math.max(0, cutoffAt - clock.now()));
+    timer = clock.setTimeout(() => {
+      margin.record(Math.max(0, clock.now() - cutoffAt));
+      resolve('deadline');
+    }, Math.max(0, cutoffAt - clock.now()));
   });
   const context = { customer: request.customer, thread: request.thread, tenant: request.tenant };
   try {
@@ -83,7 +82,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
         });
         const first = await Promise.race([running, deadline]);
         if (first !== 'deadline') return first;
-        return failedCard(card.key, 'timeout', new Error(`card "${card.key}" missed the ${deadlineMs} ms deadline`), Math.round(clock.now() - receivedAt));
+        return failedCard(card.key, 'timeout', new DeadlineError(card.key, deadlineMs), Math.round(clock.now() - receivedAt));
       }),
     );
     return { results, unknownKeys };
@@ -139,3 +138,18 @@ class PipelineScope implements RequestScope {
  * DOMException with its stack on every request (docs/performance.md).
  */
 const SETTLED = new Error('the Plain request was answered (or its deadline passed): its remaining work is no longer needed');
+
+/**
+ * A card still running at the deadline, as its error card's cause in the logs. Without stack frames:
+ * where it was made is always the deadline's timer, and formatting a stack (source-mapped under
+ * `npm start`'s --enable-source-maps) for every card of every late request was synchronous work
+ * on the way of the answers due at the same moment (docs/operations.md).
+ */
+export class DeadlineError extends Error {
+  constructor(key: string, deadlineMs: number) {
+    super(`card "${key}" missed the ${deadlineMs} ms deadline`);
+    this.name = 'DeadlineError';
+    this.stack = `${this.name}: ${this.message}`;
+    loggable(this);
+  }
+}

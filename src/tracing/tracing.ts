@@ -1,5 +1,5 @@
 // Tracing through @opentelemetry/api only: spans when an SDK was started (sdk.ts), a boolean check and nothing else when not.
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 
 export { SpanKind };
 
@@ -34,6 +34,14 @@ export function inSpan<T>(name: string, attributes: Attributes, work: (span: Spa
       span.end();
     }
   });
+}
+
+/** A parent that is not sampled: under the SDK's default (parent-based) sampler, spans made beneath it are neither recorded nor exported. */
+const UNSAMPLED = { traceId: '00000000000000000000000000c0ffee', spanId: '00000000000c0ffe', traceFlags: TraceFlags.NONE };
+
+/** Runs `work` with no span of it recorded: what cardql does for itself (the warm-up) is not a trace of Plain's requests. */
+export function untraced<T>(work: () => Promise<T>): Promise<T> {
+  return context.with(trace.setSpanContext(context.active(), UNSAMPLED), work);
 }
 
 /** Marks a span failed with a short reason (no customer data: callers pass a code or an outcome). */

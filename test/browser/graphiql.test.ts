@@ -64,8 +64,8 @@ describe.skipIf(skipBrowserTests)('GraphiQL in chromium with no internet access'
       await editor.waitFor();
       await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 30_000 }).toContain('query PlanDetails($customerId: ID!, $email: String!, $externalId: ID)');
       const tabs = await page.locator('.graphiql-tab').allInnerTexts();
-      expect(tabs.length).toBeGreaterThanOrEqual(7); // the seven demo cards
-      for (const name of ['CustomerDetails', 'LatestInvoice', 'RecentOrders', 'Usage']) expect(tabs.join(' ')).toContain(name);
+      expect(tabs.length).toBeGreaterThanOrEqual(9); // the nine demo cards
+      for (const name of ['CustomerDetails', 'LatestInvoice', 'RecentOrders', 'Usage', 'ThreadContext', 'TenantAccount']) expect(tabs.join(' ')).toContain(name);
     } finally {
       await page.close();
     }

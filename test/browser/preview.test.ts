@@ -2,6 +2,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Card } from '../../src/plain/cards-response.ts';
+import { DEMO_TENANTS, DEMO_THREADS } from '../../src/demo/seed/seed.ts';
 import { ALEX } from '../support/app.ts';
 import { BROWSER_TEST, ARTIFACTS, launchBrowser, rgb, serve, skipBrowserTests, type Browser, type Served } from './support/browser.ts';
 
@@ -82,8 +83,9 @@ describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium'
   it('shows every registered card, each through the real pipeline, fetching nothing from outside cardql', async () => {
     const keys = await page.locator('.preview-card').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-key')));
     expect(keys).toEqual([...served.app.registry.keys()]);
-    const outcomes = await page.locator('.preview-card').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-outcome')));
-    expect(outcomes.every((outcome) => outcome === 'ok')).toBe(true);
+    const outcomes = await page.locator('.preview-card').evaluateAll((sections) => Object.fromEntries(sections.map((s) => [s.getAttribute('data-key'), s.getAttribute('data-outcome')])));
+    // Outside a thread the tenant card has no data (Plain hides it); every other card has some.
+    expect(Object.entries(outcomes).filter(([, outcome]) => outcome !== 'ok')).toEqual([['tenant-account', 'no-data']]);
     expect(browser.blocked).toEqual([]);
     expect(browser.errors).toEqual([]);
   });
@@ -198,6 +200,21 @@ describe.skipIf(skipBrowserTests)('the preview of the demo customer in chromium'
     await copy.click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(value);
   });
+
+  it("offers the customer's threads: picking one runs the cards on it and its tenant, as Plain would send them", async () => {
+    const picker = page.locator('#thread-picker');
+    await picker.selectOption({ label: `Where is my order? · ${DEMO_THREADS.alexShipping}` });
+    await card(page, 'tenant-account').and(page.locator('[data-outcome="ok"]')).waitFor({ timeout: 20_000 });
+    expect(await page.getByLabel('Tenant id').inputValue()).toBe(DEMO_TENANTS.grocery);
+    const request = JSON.parse(await page.locator('.request pre').textContent() ?? 'null') as { thread: unknown; tenant: unknown };
+    expect(request).toMatchObject({ thread: { id: DEMO_THREADS.alexShipping, externalId: expect.any(String) }, tenant: { id: DEMO_TENANTS.grocery, externalId: expect.any(String) } });
+    expect(await card(page, 'thread-context').locator('.plain-card-body').innerText()).toMatch(/Where is my order\?[\s\S]*Order #ORD-\d+[\s\S]*Track shipment/);
+    expect(await card(page, 'tenant-account').locator('.plain-card-body').innerText()).toMatch(/Workspace\s+Grocery Co[\s\S]*Account manager\s+Jordan Lee/);
+    await page.screenshot({ path: `${ARTIFACTS}/preview-alex-thread.png`, fullPage: true });
+    // Back outside a thread, as the other tests expect.
+    await picker.selectOption('');
+    await card(page, 'tenant-account').and(page.locator('[data-outcome="no-data"]')).waitFor({ timeout: 20_000 });
+  }, 60_000);
 
   it('reloads one card on its reload button, leaving the others alone', async () => {
     const before = await page.locator('.preview-card').count();

@@ -9,6 +9,8 @@ import type {
   PlanRow,
   PlanTier,
   SubscriptionRow,
+  TenantRow,
+  ThreadRow,
   UsageRow,
 } from '../rows.ts';
 
@@ -22,6 +24,8 @@ export type SeedData = {
   line_items: LineItemRow[];
   usage_metrics: UsageRow[];
   orders: OrderRow[];
+  tenants: TenantRow[];
+  threads: ThreadRow[];
 };
 
 const MONTHLY_PRICE_CENTS: Record<PlanTier, number> = { FREE: 0, STARTER: 1500, GROWTH: 4900, ENTERPRISE: 9900 };
@@ -83,6 +87,8 @@ export class SeedBuilder {
     line_items: [],
     usage_metrics: [],
     orders: [],
+    tenants: [],
+    threads: [],
   };
 
   company(fields: Omit<CompanyRow, 'id'>): CompanyRow {
@@ -119,6 +125,14 @@ export class SeedBuilder {
   order(fields: Omit<OrderRow, 'id' | 'number'>): OrderRow {
     const id = sequenceId('ord', this.data.orders);
     return push(this.data.orders, { id, number: `ORD-${id.slice(4)}`, ...fields });
+  }
+
+  tenant(fields: Omit<TenantRow, 'id'>): TenantRow {
+    return push(this.data.tenants, { id: sequenceId('ten', this.data.tenants), ...fields });
+  }
+
+  thread(fields: Omit<ThreadRow, 'id'>): ThreadRow {
+    return push(this.data.threads, { id: sequenceId('thr', this.data.threads), ...fields });
   }
 }
 

@@ -1,10 +1,12 @@
-// The demo seed: four hand-written customers plus generated ones up to 10,000, identical for identical anchors.
+// The demo seed: four hand-written customers (with their tenants and threads) plus generated ones up to 10,000, identical for identical anchors.
 import { createRandom } from './random.ts';
 import { seedAccount } from './seed-accounts.ts';
 import { addDays, SeedBuilder, type SeedData } from './seed-builder.ts';
 import { seedDemoCustomers } from './seed-demo.ts';
+import { seedDemoThreads } from './seed-threads.ts';
 
 export { DEMO_CUSTOMERS } from './seed-demo.ts';
+export { DEMO_TENANTS, DEMO_THREADS } from './seed-threads.ts';
 export type { SeedData } from './seed-builder.ts';
 
 /** Customers in a fresh database, the hand-written ones included. */
@@ -36,6 +38,7 @@ export function generateSeed(anchor: Date): SeedData {
   const random = createRandom(SEED);
   const seed = new SeedBuilder();
   seedDemoCustomers(seed, anchor);
+  seedDemoThreads(seed, anchor);
   const emails = new Set(seed.data.customers.map((customer) => customer.email));
   const domains = new Set(seed.data.companies.map((company) => company.domain));
   while (seed.data.customers.length < CUSTOMER_COUNT) {

@@ -12,12 +12,23 @@ const results = document.querySelector('#results');
 const formError = document.querySelector('#form-error');
 const toggleAll = document.querySelector('#toggle-all');
 const toast = document.querySelector('#toast');
+const threadPicker = document.querySelector('#thread-picker');
 
 /** The body of the last successful load, so that a card's reload button asks for the same customer. */
 let lastRequest = null;
+/** The loaded customer's threads in the in-process data: `{ id, externalId, title, tenant }`, newest first. */
+let knownThreads = [];
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  void load();
+});
+
+// Picking one of the customer's threads fills in its id and tenant, as Plain would send them, and reloads.
+threadPicker.addEventListener('change', () => {
+  const thread = knownThreads.find((t) => t.id === threadPicker.value);
+  form.elements.threadId.value = thread?.id ?? '';
+  form.elements.tenantId.value = thread?.tenant?.id ?? '';
   void load();
 });
 
@@ -106,8 +117,19 @@ function showResults(data) {
   if (data.unknownKeys.length > 0) {
     parts.push(el('p', { class: 'notice' }, `No stored query for ${data.unknownKeys.join(', ')}: Plain would show these cards as missing.`));
   }
+  showThreads(data.threads, data.request.thread?.id ?? '');
   const request = el('details', { class: 'request' }, el('summary', {}, 'The request Plain would send'), el('pre', {}, JSON.stringify(data.request, null, 2)));
   results.replaceChildren(...parts, request, ...data.cards.map(cardSection));
+}
+
+/** Offers the customer's threads in the picker, the one the cards ran on selected. */
+function showThreads(threads, current) {
+  knownThreads = threads;
+  const none = el('option', { value: '' }, threads.length > 0 ? 'No thread' : 'No thread (the data knows none for this customer)');
+  const options = threads.map((thread) => el('option', { value: thread.id }, `${thread.title} · ${thread.id}`));
+  threadPicker.replaceChildren(none, ...options);
+  threadPicker.value = threads.some((thread) => thread.id === current) ? current : '';
+  threadPicker.disabled = threads.length === 0;
 }
 
 /** One card: Plain's look on the left, outcome, TTL, duration, size, error and JSON on the right. */
