@@ -4,6 +4,7 @@ import type { Executor, Source } from './execution/executor.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
 import { sign } from './http/verify.ts';
 import { createLogger } from './log.ts';
+import type { BoundedPost } from './remote/bounded-post.ts';
 import { createRemoteSource, type RemoteSource } from './remote/remote-source.ts';
 import type { CardOutcome } from './resolve/card-result.ts';
 import { resolveCards } from './resolve/resolve-cards.ts';
@@ -23,7 +24,7 @@ const CUSTOMER = { id: 'c_WARMUP', email: 'warm-up@cardql.invalid', externalId: 
 /**
  * Runs three requests through the real handler and pipeline (signature check, zod parsing, mappers,
  * the deadline, error cards, failure logging with stack frames, JSON), on stand-ins of the sources
- * (remote ones: their own code on a fetch that stays in the process; see `WarmUpInput`): no source is called, nothing is logged (a discarding logger of the same configuration), nothing is
+ * (remote ones: their own code on an HTTP call that stays in the process; see `WarmUpInput`): no source is called, nothing is logged (a discarding logger of the same configuration), nothing is
  * counted, no span recorded. Queries a source can prepare (the in-process one compiles them) are prepared first. The
  * first wave of requests after a cold start came 100–900 ms late before this (docs/operations.md).
  */
@@ -34,7 +35,7 @@ export function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
 type WarmUpInput = {
   registry: Registry;
   sources: ReadonlyMap<string, Source>;
-  /** Those of `sources` that are remote: their stand-ins are the real remote code (merging, transport, breaker) on a fetch that never leaves the process. */
+  /** Those of `sources` that are remote: their stand-ins are the real remote code (merging, transport, breaker) on an HTTP call that never leaves the process. */
   remote: readonly RemoteSource[];
 };
 
@@ -52,8 +53,8 @@ async function run({ registry, sources, remote }: WarmUpInput): Promise<WarmUpRe
   const standIns = new Map([...sources].map(([name, source]) => [name, standIn(source, (document) => behaviourOf(order.get(document) ?? 0))]));
   for (const source of remote) {
     // Merged per request, so one behaviour per upstream call: answered (no data) in the first request (root fields null), hung until aborted in the second.
-    const fetch = standInFetch(() => behaviourOf(0) === 'hang' && behaviourOf(1) === 'hang');
-    standIns.set(source.name, createRemoteSource({ config: source.config, schema: source.schema, fetch }));
+    const post = standInPost(() => behaviourOf(0) === 'hang' && behaviourOf(1) === 'hang');
+    standIns.set(source.name, createRemoteSource({ config: source.config, schema: source.schema, post }));
   }
   const handler = createCardsHandler({
     config: { cardsAuth: { signingSecrets: [SECRET], workspaceSecrets: new Map(), authHeader: 'authorization', authTokens: [] } },
@@ -89,15 +90,15 @@ function nullRoots(document: DocumentNode, operationName: string | undefined): R
   return Object.fromEntries(fields.map((field) => [(field.alias ?? field.name).value, null]));
 }
 
-/** A fetch answering every root field null, or, while `hang()`, never: until its signal aborts it. */
-function standInFetch(hang: () => boolean): typeof globalThis.fetch {
-  return async (_input, init) => {
+/** An HTTP call answering every root field null, or, while `hang()`, never: until its signal aborts it. */
+function standInPost(hang: () => boolean): BoundedPost {
+  return async (_url, { body, signal }) => {
     if (!hang()) {
-      const { query, operationName } = JSON.parse(String(init?.body)) as { query: string; operationName?: string };
-      return new Response(JSON.stringify({ data: nullRoots(parse(query), operationName) }), { headers: { 'content-type': 'application/json' } });
+      const { query, operationName } = JSON.parse(body) as { query: string; operationName?: string };
+      const text = JSON.stringify({ data: nullRoots(parse(query), operationName) });
+      return { status: 200, header: (name) => (name === 'content-type' ? 'application/json' : undefined), text };
     }
-    const signal = init?.signal;
-    return new Promise<never>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    return new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   };
 }
 

@@ -9,6 +9,7 @@ import { checkResultTypes } from './result-types.ts';
 import { loggable } from '../log.ts';
 import { guardTransport, type SourceGuardEvents } from './breaker.ts';
 import { createTransport, type Operation } from './transport.ts';
+import type { BoundedPost } from './bounded-post.ts';
 
 export type RemoteSource = Source & {
   config: RemoteSourceConfig;
@@ -25,6 +26,8 @@ export type RemoteSourceOptions = {
   telemetry?: Pick<Telemetry, 'upstreamRequest'>;
   /** Where the source's circuit breaker and concurrency limit report their state. */
   guardEvents?: SourceGuardEvents;
+  /** The HTTP call to the source; default `boundedPost` (undici). The warm-up passes one that stays in the process. */
+  post?: BoundedPost;
 };
 
 const NO_GUARD_EVENTS: SourceGuardEvents = { circuit() {}, rejected() {} };
@@ -38,10 +41,10 @@ const TYPENAME: DocumentNode = parse('query CardqlReady { __typename }');
  * of cards and reused: per request only the variables change. Without `merge`, each card is its own
  * HTTP request.
  */
-export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS }: RemoteSourceOptions): RemoteSource {
+export function createRemoteSource({ config, schema, telemetry = noTelemetry, guardEvents = NO_GUARD_EVENTS, post }: RemoteSourceOptions): RemoteSource {
   // Every request to the source, cards, GraphiQL and readiness alike, passes its breaker and limit.
   // With tracing on, every HTTP request to the source is a span and carries `traceparent` (transport.ts).
-  const send = guardTransport(createTransport({ config, telemetry }), config.name, config, guardEvents);
+  const send = guardTransport(createTransport({ config, telemetry, ...(post && { post }) }), config.name, config, guardEvents);
   const mergedFor = createOperationMerger();
 
   // No deadline: the source's own timeout bounds each attempt.

@@ -6,7 +6,7 @@ import type { RemoteSourceConfig } from './declaration.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { RequestScope } from '../execution/executor.ts';
 import { tracedRequest, tracingEnabled } from '../tracing/tracing.ts';
-import { boundedPost, UpstreamRefused, type UpstreamAnswer } from './bounded-post.ts';
+import { boundedPost, UpstreamRefused, type BoundedPost, type UpstreamAnswer } from './bounded-post.ts';
 import { parseUpstreamResponse, UpstreamResponseError, type UpstreamError } from './upstream-response.ts';
 
 export type Operation = { document: DocumentNode; variables?: Record<string, unknown> };
@@ -17,6 +17,8 @@ export type Transport = (operation: Operation, scope: RequestScope) => Promise<E
 export type TransportOptions = {
   config: RemoteSourceConfig;
   telemetry: Pick<Telemetry, 'upstreamRequest'>;
+  /** Default: `boundedPost` on undici, with the source's limits. The warm-up passes one that never leaves the process. */
+  post?: BoundedPost;
 };
 
 /** Pause before a retry when the source gave no Retry-After. */
@@ -28,9 +30,8 @@ const JSON_TYPES = /application\/(graphql-response\+)?json/i;
 /** What one attempt gave: a checked result, or a failure saying whether a retry may help. */
 type Attempt = { result: ExecutionResult } | { failure: string; retriable: boolean; retryAfterMs?: number; rejected?: boolean };
 
-export function createTransport({ config, telemetry }: TransportOptions): Transport {
-  // Redirects refused, bodies capped: docs/remote-sources.md, "What cardql refuses from a source".
-  const post = boundedPost({ maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects });
+export function createTransport({ config, telemetry, post = boundedPost({ maxResponseBytes: config.maxResponseBytes, followRedirects: config.followRedirects }) }: TransportOptions): Transport {
+  // Redirects refused, bodies capped (boundedPost): docs/remote-sources.md, "What cardql refuses from a source".
   const url = new URL(config.url);
   const printed = new WeakMap<DocumentNode, string>();
   const textOf = (document: DocumentNode) => {
