@@ -9,6 +9,7 @@ import {
   isScalarType,
   Kind,
   typeFromAST,
+  type DirectiveNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -58,22 +59,24 @@ class Checker {
     required: boolean,
   ): TypeViolation | undefined {
     for (const selection of selectionSet.selections) {
-      const mustBePresent = required && !selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+      const mustBePresent = required && !isConditional(selection.directives);
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
-        const at = [...path, key];
         if (selection.name.value === '__typename') {
-          if (key in value && typeof value[key] !== 'string') return violation(at, 'String!', value[key]);
+          if (key in value && typeof value[key] !== 'string') return violation([...path, key], 'String!', value[key]);
           continue;
         }
         const field = 'getFields' in type ? type.getFields()[selection.name.value] : undefined;
         // Validated against this schema at startup: a field it does not know cannot be selected.
         if (!field) continue;
         if (!(key in value)) {
-          if (mustBePresent) return { path: at.join('.'), expected: String(field.type), received: 'nothing (the field is missing)' };
+          if (mustBePresent) return { path: [...path, key].join('.'), expected: String(field.type), received: 'nothing (the field is missing)' };
           continue;
         }
-        const problem = this.value(field.type, selection.selectionSet, value[key], at);
+        // One path array for the whole walk, pushed and popped: a violation copies it (joins it) when made.
+        path.push(key);
+        const problem = this.value(field.type, selection.selectionSet, value[key], path);
+        path.pop();
         if (problem) return problem;
         continue;
       }
@@ -97,8 +100,10 @@ class Checker {
     const nullable = isNonNullType(type) ? type.ofType : type;
     if (isListType(nullable)) {
       if (!Array.isArray(value)) return violation(path, String(type), value);
-      for (const [index, item] of value.entries()) {
-        const problem = this.value(nullable.ofType, selectionSet, item, [...path, index]);
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        const problem = this.value(nullable.ofType, selectionSet, value[index], path);
+        path.pop();
         if (problem) return problem;
       }
       return undefined;
@@ -109,6 +114,13 @@ class Checker {
     if (typeof value !== 'object' || Array.isArray(value) || !selectionSet) return violation(path, String(type), value);
     return this.object(named as GraphQLCompositeType, selectionSet, value as Record<string, unknown>, path);
   }
+}
+
+/** Under @skip or @include: may be absent. */
+function isConditional(directives: readonly DirectiveNode[] | undefined): boolean {
+  if (!directives) return false;
+  for (const directive of directives) if (directive.name.value === 'skip' || directive.name.value === 'include') return true;
+  return false;
 }
 
 function scalarMatches(name: string, value: unknown): boolean {
