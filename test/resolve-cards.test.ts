@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
 import type { RegisteredCard } from '../src/registry/registry.ts';
 import { resolveCards } from '../src/resolve/resolve-cards.ts';
-import { adaptiveMargin, LATE_HALF_LIFE_MS, responseMarginMs } from '../src/resolve/response-margin.ts';
+import { adaptiveMargin, ANSWER_MS, LATE_HALF_LIFE_MS, responseMarginMs } from '../src/resolve/response-margin.ts';
 import { describeFailure } from '../src/log.ts';
 
 const schema = buildSchema('type Query { hello: String }');
@@ -202,6 +202,35 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     await run(clock.now(), answered);
     expect(clock.delays.at(-1)).toBe(1_000 - 50 - 60);
     margin.record(5_000);
+    expect(margin.forDeadline(1_000)).toBe(250);
+  });
+
+  it('times requests out earlier by the answers already in flight, before any timer was late', async () => {
+    // A cold process's first wave: 32 requests start their cards together and nothing was learnt yet.
+    const clock = manualClock(0);
+    const margin = adaptiveMargin(clock.now);
+    const hung: Executor = () => new Promise(() => {});
+    const run = () =>
+      resolveCards({
+        registry: new Map([['a', card('a')]]),
+        sources: new Map([['test', sourceWith(() => hung)]]),
+        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+        requestId: 'r1',
+        workspaceId: null,
+        deadlineMs: 1_000,
+        receivedAt: 0,
+        clock,
+        margin,
+      });
+    const wave = [run(), run(), run()];
+    expect(clock.delays).toEqual([1_000 - 50, 1_000 - 50 - ANSWER_MS, 1_000 - 50 - 2 * ANSWER_MS]);
+    clock.advanceTo(950);
+    await Promise.all(wave);
+    // Answered: the next request alone in flight gets the fixed margin again (its timers were not late).
+    void run();
+    expect(clock.delays.at(-1)).toBe(1_000 - 950 - 50);
+    // Never more than a quarter of the deadline, however many are in flight.
+    for (let i = 0; i < 200; i++) margin.forDeadline(1_000);
     expect(margin.forDeadline(1_000)).toBe(250);
   });
 
