@@ -171,8 +171,8 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     expect(responseMarginMs(deadlineMs)).toBe(margin);
   });
 
-  /** Requests for one card on `executor`, with a 1000 ms deadline, on the given clock and margin. */
-  const runner = (clock: ReturnType<typeof manualClock>, margin: ReturnType<typeof adaptiveMargin>) => (receivedAt: number, executor: Executor) =>
+  /** Requests for one card on `executor`, with a 1000 ms deadline, on the given clock and margin (none: resolveCards' default). */
+  const runner = (clock: ReturnType<typeof manualClock>, margin?: ReturnType<typeof adaptiveMargin>) => (receivedAt: number, executor: Executor) =>
     resolveCards({
       registry: new Map([['a', card('a')]]),
       sources: new Map([['test', sourceWith(() => executor)]]),
@@ -182,7 +182,7 @@ describe('resolveCards: the deadline, on an injected clock', () => {
       deadlineMs: 1_000,
       receivedAt,
       clock,
-      margin,
+      ...(margin && { margin }),
     });
   const hung: Executor = () => new Promise(() => {});
   const answered: Executor = async () => ({ data: { hello: 'hi' } });
@@ -228,21 +228,11 @@ describe('resolveCards: the deadline, on an injected clock', () => {
 
   it('keeps the fixed margin when no margin is given', async () => {
     const clock = manualClock(0);
-    const run = (receivedAt: number) =>
-      resolveCards({
-        registry: new Map([['a', card('a')]]),
-        sources: new Map([['test', sourceWith(() => () => new Promise(() => {}))]]),
-        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
-        requestId: 'r1',
-        workspaceId: null,
-        deadlineMs: 1_000,
-        receivedAt,
-        clock,
-      });
-    const first = run(0);
+    const run = runner(clock);
+    const first = run(0, hung);
     clock.advanceTo(1_070);
     await first;
-    void run(1_070);
+    void run(1_070, hung);
     expect(clock.delays).toEqual([950, 950]);
   });
 });
