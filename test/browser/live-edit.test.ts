@@ -1,4 +1,4 @@
-// Live editing in chromium: `cardql dev` restarts on a query edit and the open preview shows the edit by itself.
+// Live editing in chromium: `cardql dev` reloads its cards on a query edit (no restart) and the open preview shows the edit by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,13 +70,16 @@ describe.skipIf(skipBrowserTests)('live editing: npm run dev and the preview', B
     events.push('shown before');
 
     writeFileSync(join(root, 'queries', 'hello.graphql'), query('Name after'));
+    const edited = performance.now();
     events.push('query edited');
-    await expect.poll(() => page.locator('.preview-card').first().innerText().catch(() => ''), { timeout: TIMEOUT_MS, interval: 200 }).toContain('Name after');
+    await expect.poll(() => page.locator('.preview-card').first().innerText().catch(() => ''), { timeout: TIMEOUT_MS, interval: 20 }).toContain('Name after');
     events.push('shown after');
+    // The figure for docs/authoring.md (printed, never asserted: the machine is shared).
+    process.stdout.write(`live edit: query edited → shown in the preview in ${Math.round(performance.now() - edited)} ms\n`);
 
-    expect(listening()).toBe(2); // cardql restarted once, on the edit
+    expect(output).toContain('"msg":"cards reloaded after an edit"');
+    expect(listening()).toBe(1); // reloaded in process: cardql did not restart
     expect(events).toEqual(['shown before', 'query edited', 'page reloaded', 'shown after']);
-    // While cardql restarts, the page's polls are refused (and retried): nothing else may fail.
-    expect(browser.errors.filter((error) => !error.includes('net::ERR_CONNECTION_REFUSED'))).toEqual([]);
+    expect(browser.errors).toEqual([]);
   }, TIMEOUT_MS);
 });
