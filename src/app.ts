@@ -278,7 +278,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       cardWarnings = warnings;
       liveVersion = randomUUID();
       for (const warning of warnings) logger.warn({ warning }, 'card warning');
-      logger.info({ cards: [...next.keys()] }, 'cards reloaded');
       return { ok: true, cards: [...next.keys()], warnings };
     },
     get warnings() {

@@ -49,7 +49,7 @@ export function watchCards({ app, queriesDir, cardsDir, report = writeStderr, de
       report(`cardql cannot reload the cards; the previous ones keep serving.\n${describeProblems(outcome.problems)}`);
       return;
     }
-    app.logger.info({ ms }, 'cards reloaded after an edit');
+    app.logger.info({ cards: outcome.cards, ms }, 'cards reloaded after an edit');
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => (checks = checks.then(typeCheck).catch(failed)), typeCheckAfterMs);
   }
