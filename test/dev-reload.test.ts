@@ -66,3 +66,17 @@ describe('cardql dev: live reload', () => {
     expect(dev.listening()).toBe(1);
   }, TIMEOUT_MS);
 });
+
+describe('cardql dev: a start stopped by a broken card', () => {
+  let dev: DevProcess;
+  afterAll(() => dev?.stop());
+
+  it('reports the card as cardql serve does, waits, and starts at the next edit', async () => {
+    dev = await startDev((root) => writeFileSync(join(root, 'queries', 'hello.graphql'), BROKEN_QUERY), TIMEOUT_MS, 'Waiting for an edit');
+    expect(dev.output()).toMatch(/cardql cannot start\.\n1 problem\(s\) in the stored cards:\n {2}.*queries[/\\]hello\.graphql:3: Cannot query field "fullNam"/);
+    expect(dev.listening()).toBe(0);
+    writeFileSync(join(dev.root, 'queries', 'hello.graphql'), QUERY);
+    await expect.poll(() => dev.listening(), { timeout: TIMEOUT_MS, interval: 100 }).toBe(1);
+    expect(await shown(dev)).toContain(NAME);
+  }, TIMEOUT_MS);
+});

@@ -29,9 +29,10 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `cardql dev` on the demo data, with the queries and cards folders of a fresh temporary
- * folder (`prepare` writes the cards into it first), and waits until it listens.
+ * folder (`prepare` writes the cards into it first), and waits until it listens (or, with `until`,
+ * until its output says so).
  */
-export async function startDev(prepare: (root: string) => void, timeoutMs: number): Promise<DevProcess> {
+export async function startDev(prepare: (root: string) => void, timeoutMs: number, until?: string): Promise<DevProcess> {
   const root = mkdtempSync(join(tmpdir(), 'cardql-live-'));
   mkdirSync(join(root, 'queries'));
   mkdirSync(join(root, 'cards'));
@@ -48,7 +49,8 @@ export async function startDev(prepare: (root: string) => void, timeoutMs: numbe
   dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   dev.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const listening = () => (output.match(/"msg":"cardql listening"/g) ?? []).length;
-  for (const started = Date.now(); listening() < 1; await new Promise((done) => setTimeout(done, 200))) {
+  const ready = () => (until ? output.includes(until) : listening() >= 1);
+  for (const started = Date.now(); !ready(); await new Promise((done) => setTimeout(done, 200))) {
     if (dev.exitCode !== null || Date.now() - started > timeoutMs) throw new Error(`cardql dev did not start:\n${output}`);
   }
   return {
