@@ -55,6 +55,9 @@ try {
     const sorted = [...ms].sort((a, b) => a - b);
     console.log(`${name} edited → shown in the open preview: median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms (${ms.join(', ')})`);
   }
+  const reloads = [...output.matchAll(/"ms":(\d+),"msg":"cards reloaded after an edit"/g)].map((match) => Number(match[1]));
+  const checks = [...output.matchAll(/"ms":(\d+),"msg":"mappers type-checked/g)].map((match) => Number(match[1]));
+  console.log(`in the service: reloads ${reloads.join(', ')} ms; type-checks after them ${checks.join(', ')} ms`);
   console.log(`restarts of the service: ${restarts}`);
 } finally {
   restore();

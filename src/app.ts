@@ -16,7 +16,7 @@ import { openLocalData } from './local-data.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createHome } from './preview/home.ts';
 import { createPreview } from './preview/preview-handler.ts';
-import { checkMapperTypes } from './registry/mapper-types.ts';
+import { checkMapperTypes, type TypeCheckMemory } from './registry/mapper-types.ts';
 import { loadRegistry, RegistryError, type Registry } from './registry/registry.ts';
 import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
@@ -95,6 +95,8 @@ export type AppOverrides = {
    * `npm start` needs none: its build fails on a type error.
    */
   checkMapperTypes?: boolean;
+  /** What the startup type-check leaves for the next ones (`cardql dev` checks again after each reload). */
+  typeCheckMemory?: TypeCheckMemory;
   /** Import the mappers as they are on disk now even if this process imported them before (`cardql dev` retrying a failed start). */
   freshMappers?: boolean;
   /** Replaces the store of last good cards that the config would build (tests). */
@@ -134,7 +136,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every configured source's breaker is in the metrics from the start, closed.
   for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
+  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir, process.cwd(), overrides.typeCheckMemory) : { problems: [] };
   if (types.skipped) logger.warn(types.skipped);
   let cardWarnings: string[] = [];
   let registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => cardWarnings.push(warning), freshMappers: overrides.freshMappers }).catch(async (error: unknown) => {

@@ -17,6 +17,8 @@ export type LiveReloadOptions = CardFolders & {
    * a moment, and the preview should show the edit first.
    */
   typeCheckAfterMs?: number;
+  /** What the previous type-check (the one at startup) parsed: the next one reuses it. */
+  typeCheckMemory?: TypeCheckMemory | undefined;
 };
 
 export type LiveReload = { close(): void };
@@ -27,8 +29,8 @@ export type LiveReload = { close(): void };
  * type-checks the mappers and reports their type errors. A card with type errors keeps serving:
  * in development the author sees both the card and the error; `npm start`'s build refuses it.
  */
-export function watchCards({ app, queriesDir, cardsDir, report = writeStderr, debounceMs = 50, typeCheckAfterMs = 750 }: LiveReloadOptions): LiveReload {
-  const memory: TypeCheckMemory = {};
+export function watchCards({ app, queriesDir, cardsDir, report = writeStderr, debounceMs = 50, typeCheckAfterMs = 750, typeCheckMemory }: LiveReloadOptions): LiveReload {
+  const memory: TypeCheckMemory = typeCheckMemory ?? {};
   let reloads = Promise.resolve();
   let checks = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;

@@ -11,6 +11,7 @@ import { ConfigError, describeExposure, loadConfig } from './config.ts';
 import { startTracing } from './tracing/sdk.ts';
 import { createLogger } from './log.ts';
 import { watchCards } from './live-reload.ts';
+import type { TypeCheckMemory } from './registry/mapper-types.ts';
 
 export type RunningServer = {
   app: App;
@@ -62,7 +63,9 @@ export async function startServer(env: Record<string, string | undefined>, { req
   // Before the app: sources and the pipeline look once, at creation, whether to make spans.
   const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
   if (config.tracing) logger.info({ exporter: config.tracing.exporter, serviceName: config.tracing.serviceName }, 'OpenTelemetry tracing on');
-  const app = await createApp(config, { ...overrides, logger });
+  // `cardql dev` type-checks the mappers after each reload, reusing what the startup check parsed.
+  const typeCheckMemory: TypeCheckMemory | undefined = liveReload ? {} : undefined;
+  const app = await createApp(config, { ...overrides, logger, ...(typeCheckMemory && { typeCheckMemory }) });
   app.metrics.collectProcessMetrics();
   const handle = createServerAdapter((request: Request) => app.fetch(request));
   // POST /cards, the hot path, is served without web Request/Response objects; every other route goes through app.fetch.
@@ -120,7 +123,7 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql`, exposed: describeExposure(config) }, 'cardql listening');
   if (liveReload && config.production) logger.warn('live reload is for development: not watching the cards with NODE_ENV=production');
-  const watcher = liveReload && !config.production ? watchCards({ app, queriesDir: config.queriesDir, cardsDir: config.cardsDir }) : undefined;
+  const watcher = liveReload && !config.production ? watchCards({ app, queriesDir: config.queriesDir, cardsDir: config.cardsDir, typeCheckMemory }) : undefined;
   // In the background: a slow source's introspection must not hold the port closed.
   void app.checkDrift();
   return {

@@ -50,6 +50,8 @@ export async function checkMapperTypes(cardsDir: string, cwd = process.cwd(), me
   // The mappers' own diagnostics only: checking a mapper resolves the types it imports without checking
   // those files whole (the project's own files are `npm run typecheck`'s), which keeps this to seconds.
   for (const path of mappers) {
+    // One mapper at a time, letting requests in between: `cardql dev` checks while it serves.
+    await new Promise((resolve) => setImmediate(resolve));
     const file = program.getSourceFile(path);
     if (file) diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
   }
