@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';
 import type { RegisteredCard } from '../src/registry/registry.ts';
 import { resolveCards } from '../src/resolve/resolve-cards.ts';
-import { adaptiveMargin, LATE_HALF_LIFE_MS, responseMarginMs } from '../src/resolve/response-margin.ts';
+import { adaptiveMargin, ANSWER_MS, LATE_HALF_LIFE_MS, responseMarginMs } from '../src/resolve/response-margin.ts';
 import { describeFailure } from '../src/log.ts';
 
 const schema = buildSchema('type Query { hello: String }');
@@ -171,25 +171,28 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     expect(responseMarginMs(deadlineMs)).toBe(margin);
   });
 
+  /** Requests for one card on `executor`, with a 1000 ms deadline, on the given clock and margin (none: resolveCards' default). */
+  const runner = (clock: ReturnType<typeof manualClock>, margin?: ReturnType<typeof adaptiveMargin>) => (receivedAt: number, executor: Executor) =>
+    resolveCards({
+      registry: new Map([['a', card('a')]]),
+      sources: new Map([['test', sourceWith(() => executor)]]),
+      request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
+      requestId: 'r1',
+      workspaceId: null,
+      deadlineMs: 1_000,
+      receivedAt,
+      clock,
+      ...(margin && { margin }),
+    });
+  const hung: Executor = () => new Promise(() => {});
+  const answered: Executor = async () => ({ data: { hello: 'hi' } });
+
   it('times the next requests out earlier by how late the last deadline timer fired, forgetting it over time', async () => {
     // 32 requests that arrived together reach their deadline together; each timer waits for the answers
     // before it. A fixed margin fits one answer: the last ones came up to +300 ms late (issue 12).
     const clock = manualClock(0);
     const margin = adaptiveMargin(clock.now);
-    const run = (receivedAt: number, executor: Executor) =>
-      resolveCards({
-        registry: new Map([['a', card('a')]]),
-        sources: new Map([['test', sourceWith(() => executor)]]),
-        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
-        requestId: 'r1',
-        workspaceId: null,
-        deadlineMs: 1_000,
-        receivedAt,
-        clock,
-        margin,
-      });
-    const hung: Executor = () => new Promise(() => {});
-    const answered: Executor = async () => ({ data: { hello: 'hi' } });
+    const run = runner(clock, margin);
     const first = run(0, hung);
     expect(clock.delays).toEqual([950]);
     // Its timer, due at 950, runs at 1070: 120 ms late.
@@ -205,23 +208,31 @@ describe('resolveCards: the deadline, on an injected clock', () => {
     expect(margin.forDeadline(1_000)).toBe(250);
   });
 
+  it('times requests out earlier by the answers already in flight, before any timer was late', async () => {
+    // A cold process's first wave: requests start their cards together and nothing was learnt yet.
+    const clock = manualClock(0);
+    const margin = adaptiveMargin(clock.now);
+    const run = runner(clock, margin);
+    const wave = [run(0, hung), run(0, hung), run(0, hung)];
+    expect(clock.delays).toEqual([1_000 - 50, 1_000 - 50 - ANSWER_MS, 1_000 - 50 - 2 * ANSWER_MS]);
+    // All three timers run at 950: the second and third 3 and 6 ms late, which is learnt.
+    clock.advanceTo(950);
+    await Promise.all(wave);
+    // Answered, they no longer count: the next request alone gets the fixed margin and what was learnt.
+    await run(950, answered);
+    expect(clock.delays.at(-1)).toBe(1_000 - 50 - 2 * ANSWER_MS);
+    // Never more than a quarter of the deadline, however many are in flight.
+    for (let i = 0; i < 200; i++) margin.forDeadline(1_000);
+    expect(margin.forDeadline(1_000)).toBe(250);
+  });
+
   it('keeps the fixed margin when no margin is given', async () => {
     const clock = manualClock(0);
-    const run = (receivedAt: number) =>
-      resolveCards({
-        registry: new Map([['a', card('a')]]),
-        sources: new Map([['test', sourceWith(() => () => new Promise(() => {}))]]),
-        request: { cardKeys: ['a'], customer: { id: 'c_1', email: 'alex@grocery.co', externalId: null }, thread: null, tenant: null },
-        requestId: 'r1',
-        workspaceId: null,
-        deadlineMs: 1_000,
-        receivedAt,
-        clock,
-      });
-    const first = run(0);
+    const run = runner(clock);
+    const first = run(0, hung);
     clock.advanceTo(1_070);
     await first;
-    void run(1_070);
+    void run(1_070, hung);
     expect(clock.delays).toEqual([950, 950]);
   });
 });

@@ -88,6 +88,7 @@ export async function resolveCards({ registry, sources, request, requestId, work
     return { results, unknownKeys };
   } finally {
     clock.clearTimeout(timer);
+    margin.done();
     // After the answer is on its way: aborting what still runs (fetch teardown for every hung
     // upstream call) is work the response must not wait behind.
     setImmediate(() => scope.settle());
