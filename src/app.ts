@@ -16,8 +16,8 @@ import { openLocalData } from './local-data.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createHome } from './preview/home.ts';
 import { createPreview } from './preview/preview-handler.ts';
-import { checkMapperTypes } from './registry/mapper-types.ts';
-import { loadRegistry, type Registry } from './registry/registry.ts';
+import { checkMapperTypes, type TypeCheckMemory } from './registry/mapper-types.ts';
+import { loadRegistry, RegistryError, type Registry } from './registry/registry.ts';
 import { cardTabOptions, cardTabs } from './registry/explorer-tabs.ts';
 import type { CardsRequest } from './plain/cards-request.ts';
 import { resolveCards, type Resolution } from './resolve/resolve-cards.ts';
@@ -47,7 +47,15 @@ export type App = {
   resolve(request: CardsRequest, scope?: { requestId?: string; workspaceId?: string | null; receivedAt?: number }): Promise<Resolution>;
   /** POST /cards without web Request/Response objects: server.ts serves the hot path on node:http with it. */
   answerCards: CardsHandler['answer'];
-  registry: Registry;
+  /** The cards being served: a new map after each successful `reloadCards()`. */
+  readonly registry: Registry;
+  /**
+   * Reads every card from disk again (mappers re-imported as they are now) and, when all load, serves
+   * them from the next request on (requests in flight finish on the previous cards) and gives the
+   * preview a new live version. When any card fails, the previous cards keep serving and the problems
+   * (`file:line: message`, as at startup) are returned. For `cardql dev` (src/live-reload.ts).
+   */
+  reloadCards(): Promise<CardsReload>;
   /** What loads but may not do what its author meant, `file:line: warning: message` (`cardql check` lists them). */
   warnings: readonly string[];
   sources: ReadonlyMap<string, Source>;
@@ -72,6 +80,8 @@ export type App = {
   close(): Promise<void>;
 };
 
+export type CardsReload = { ok: true; cards: string[]; warnings: readonly string[] } | { ok: false; problems: readonly string[] };
+
 export type AppOverrides = {
   logger?: Logger;
   /** The in-process data instead of the one CARDQL_LOCAL_SOURCE names (null: none); the caller closes it. */
@@ -85,6 +95,10 @@ export type AppOverrides = {
    * `npm start` needs none: its build fails on a type error.
    */
   checkMapperTypes?: boolean;
+  /** What the startup type-check leaves for the next ones (`cardql dev` checks again after each reload). */
+  typeCheckMemory?: TypeCheckMemory;
+  /** Import the mappers as they are on disk now even if this process imported them before (`cardql dev` retrying a failed start). */
+  freshMappers?: boolean;
   /** Replaces the store of last good cards that the config would build (tests). */
   staleStore?: StaleStore;
 };
@@ -122,10 +136,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every configured source's breaker is in the metrics from the start, closed.
   for (const source of remoteSources) fleetMetrics.sourceGuard.circuit(source.name, 'closed');
   for (const source of overrides.sources ?? []) sources.set(source.name, source);
-  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir) : { problems: [] };
+  const types = overrides.checkMapperTypes ? await checkMapperTypes(config.cardsDir, process.cwd(), overrides.typeCheckMemory) : { problems: [] };
   if (types.skipped) logger.warn(types.skipped);
-  const cardWarnings: string[] = [];
-  const registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => cardWarnings.push(warning) }).catch(async (error: unknown) => {
+  let cardWarnings: string[] = [];
+  let registry = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, problems: types.problems, warn: (warning) => cardWarnings.push(warning), freshMappers: overrides.freshMappers }).catch(async (error: unknown) => {
     if (overrides.local === undefined) await local?.close?.();
     throw error;
   });
@@ -137,7 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // With tracing on, each card's execution on its source is a span (a child of the card's).
   const executing = tracingEnabled() ? new Map([...sources].map(([name, source]) => [name, tracedSource(source)])) : sources;
-  const lastGood = await createStaleCards(config, { registry, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
+  const lastGood = await createStaleCards(config, { registry: { get: (key) => registry.get(key) }, logger, store: overrides.staleStore, events: fleetMetrics.staleStore });
   // A shared store's lookup takes its time from the deadline, so that the answer still leaves within it.
   const cardsDeadlineMs = config.deadlineMs - (lastGood?.store.kind === 'redis' ? (config.stale?.redis?.timeoutMs ?? 0) : 0);
   const optional: Record<string, () => string | undefined> =
@@ -202,13 +216,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes.set(endpoint, gated(adminGate, { methods: GRAPHQL_METHODS, handle: (request) => jsonErrors(remote.fetch(request)) }));
   }
   // Pages for people, behind GraphiQL's gate: GraphiQL's own files (no CDN) and the card preview.
+  // Outside production the preview follows the cards: a new version at each reload (and each process).
+  let liveVersion = randomUUID();
   const preview = createPreview({
     resolve,
     cardKeys: () => [...registry.keys()],
     findCustomer: local?.findCustomer?.bind(local),
     suggestedEmails: local?.previewEmails ?? [],
     logger,
-    liveVersion: config.production ? undefined : randomUUID(),
+    liveVersion: config.production ? undefined : () => liveVersion,
   });
   for (const [path, route] of [...graphiqlAssetRoutes(), ...preview]) routes.set(path, gated(adminGate, route));
   // Outside production, whoever opens cardql's address in a browser is shown the way to the preview and GraphiQL.
@@ -249,8 +265,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fetch,
     resolve,
     answerCards: cards.answer,
-    registry,
-    warnings: cardWarnings,
+    get registry() {
+      return registry;
+    },
+    async reloadCards() {
+      const warnings: string[] = [];
+      let next: Registry;
+      try {
+        next = await loadRegistry({ queriesDir: config.queriesDir, cardsDir: config.cardsDir, sources, warn: (warning) => warnings.push(warning), freshMappers: true });
+      } catch (error) {
+        return { ok: false, problems: error instanceof RegistryError ? error.problems : [String(error)] };
+      }
+      registry = next;
+      cardWarnings = warnings;
+      liveVersion = randomUUID();
+      for (const warning of warnings) logger.warn({ warning }, 'card warning');
+      return { ok: true, cards: [...next.keys()], warnings };
+    },
+    get warnings() {
+      return cardWarnings;
+    },
     sources,
     local,
     logger,
@@ -293,7 +327,7 @@ const NEVER_ABORTED = new AbortController().signal;
 /** Last good cards per the config: on Redis with REDIS_URL, in process otherwise, none when turned off. */
 async function createStaleCards(
   config: Config,
-  { registry, logger, store, events }: { registry: Registry; logger: Logger; store: StaleStore | undefined; events: RedisStoreEvents | undefined },
+  { registry, logger, store, events }: { registry: Pick<Registry, 'get'>; logger: Logger; store: StaleStore | undefined; events: RedisStoreEvents | undefined },
 ): Promise<LastGood | undefined> {
   const stale = config.stale;
   if (!stale) return undefined;

@@ -10,6 +10,8 @@ import { answerClientError, answerConnect, answerExpectation, checkTarget, refus
 import { ConfigError, describeExposure, loadConfig } from './config.ts';
 import { startTracing } from './tracing/sdk.ts';
 import { createLogger } from './log.ts';
+import { watchCards } from './live-reload.ts';
+import type { TypeCheckMemory } from './registry/mapper-types.ts';
 
 export type RunningServer = {
   app: App;
@@ -43,20 +45,27 @@ export type ServerOverrides = Omit<AppOverrides, 'logger'> & {
   requestTimeoutMs?: number;
   /** Where log lines go; default standard output (tests capture them). */
   logDestination?: Parameters<typeof createLogger>[1];
+  /**
+   * `cardql dev`: reload the cards in process when a stored query or a mapper changes (src/live-reload.ts).
+   * Ignored, with a warning, when NODE_ENV=production.
+   */
+  liveReload?: boolean;
 };
 
 /**
  * Loads the config from `env`, builds the app and listens. Throws ConfigError or RegistryError
  * before listening. `overrides` replace parts of the app (tests, the soak script).
  */
-export async function startServer(env: Record<string, string | undefined>, { requestTimeoutMs = REQUEST_TIMEOUT_MS, logDestination, ...overrides }: ServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined>, { requestTimeoutMs = REQUEST_TIMEOUT_MS, logDestination, liveReload = false, ...overrides }: ServerOverrides = {}): Promise<RunningServer> {
   const { config, warnings } = loadConfig(env);
   const logger = createLogger(config.logLevel, logDestination);
   for (const warning of warnings) logger.warn(warning);
   // Before the app: sources and the pipeline look once, at creation, whether to make spans.
   const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
   if (config.tracing) logger.info({ exporter: config.tracing.exporter, serviceName: config.tracing.serviceName }, 'OpenTelemetry tracing on');
-  const app = await createApp(config, { ...overrides, logger });
+  // `cardql dev` type-checks the mappers after each reload, reusing what the startup check parsed.
+  const typeCheckMemory: TypeCheckMemory | undefined = liveReload ? {} : undefined;
+  const app = await createApp(config, { ...overrides, logger, ...(typeCheckMemory && { typeCheckMemory }) });
   app.metrics.collectProcessMetrics();
   const handle = createServerAdapter((request: Request) => app.fetch(request));
   // POST /cards, the hot path, is served without web Request/Response objects; every other route goes through app.fetch.
@@ -113,6 +122,8 @@ export async function startServer(env: Record<string, string | undefined>, { req
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, cards: `${url}/cards`, graphiql: `${url}/graphql`, exposed: describeExposure(config) }, 'cardql listening');
+  if (liveReload && config.production) logger.warn('live reload is for development: not watching the cards with NODE_ENV=production');
+  const watcher = liveReload && !config.production ? watchCards({ app, queriesDir: config.queriesDir, cardsDir: config.cardsDir, typeCheckMemory }) : undefined;
   // In the background: a slow source's introspection must not hold the port closed.
   void app.checkDrift();
   return {
@@ -135,6 +146,7 @@ export async function startServer(env: Record<string, string | undefined>, { req
 
   async function drain(graceMs: number): Promise<ShutdownReport> {
     app.beginShutdown();
+    watcher?.close();
     const pending = inFlight.size;
     logger.info({ inFlight: pending, graceMs }, 'shutting down: no new connections, finishing in-flight requests');
     // Responses not yet started tell their client to reconnect elsewhere rather than reuse this connection.

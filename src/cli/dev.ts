@@ -1,4 +1,4 @@
-// `cardql dev` (`npm run dev`): the service from the sources, restarted on every edit of what makes a card.
+// `cardql dev` (`npm run dev`): the service from the sources, reloading its cards on an edit, restarted on other edits.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,13 +7,15 @@ import { EXIT, parse, UsageError, type Command } from './args.ts';
 
 export const dev: Command = {
   name: 'dev',
-  summary: 'the service from the sources, restarted on every edit of a query, mapper, schema, hint or sources file',
+  summary: 'the service from the sources, reloading the cards on an edit of a query or mapper, restarted on other edits',
   help: `Usage: cardql dev
 
-Runs \`cardql serve\` under \`tsx watch\`, which restarts it when a TypeScript file it imports changes,
-and also when a stored query (hints included), a mapper, schema.graphql, a pinned schema or the
-sources file changes. A card that stops loading is reported as at startup (file:line), and the
-service comes back at the next edit. The preview (/preview) reloads itself after each restart,
+Runs \`cardql serve\` under \`tsx watch\`. An edit of a stored query (hints included) or a mapper
+reloads the cards inside the running service, in well under a second; the mappers are then
+type-checked and their type errors reported (the cards keep serving meanwhile). An edit of
+schema.graphql, a pinned schema, the sources file or another TypeScript file restarts the service.
+A card that stops loading is reported as at startup (file:line), the previous cards keep serving,
+and the next edit tries again. The preview (/preview) reloads itself after each reload or restart,
 keeping its customer and cards. \`npm run dev\` runs it.
 
 Configuration comes from the environment, as for \`cardql serve\`.
@@ -24,10 +26,11 @@ Examples:
   async run(args, io) {
     const { positionals } = parse('dev', args, {});
     if (positionals.length > 0) throw new UsageError(`dev takes no arguments, received ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
-    const watched = watchList(io.env);
+    const { restartOn, reloadOn } = watchList(io.env);
     const tsx = createRequire(import.meta.url).resolve('tsx/cli');
     const entry = fileURLToPath(new URL('../index.ts', import.meta.url));
-    const child = spawn(process.execPath, [tsx, 'watch', '--clear-screen=false', ...watched.flatMap((path) => ['--include', path]), entry], { env: io.env, stdio: 'inherit' });
+    const flags = [...restartOn.flatMap((path) => ['--include', path]), ...reloadOn.flatMap((path) => ['--exclude', path])];
+    const child = spawn(process.execPath, [tsx, 'watch', '--clear-screen=false', ...flags, entry], { env: { ...io.env, CARDQL_LIVE_RELOAD: '1' }, stdio: 'inherit' });
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal));
     const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
     return code ?? EXIT.ok;
@@ -35,13 +38,16 @@ Examples:
 };
 
 /**
- * What a card is made of besides the TypeScript tsx already follows: the stored queries, new mappers,
- * the in-process schema, the sources file and every pinned schema it names (default schemas/).
+ * What tsx restarts the service for besides the TypeScript it already follows (the in-process schema,
+ * the sources file and every pinned schema it names, default schemas/), and what it must not restart
+ * it for: the stored queries and the mappers (imported, so tsx would follow them), which the service
+ * reloads itself (src/live-reload.ts).
  */
-export function watchList(env: Record<string, string | undefined>): string[] {
+export function watchList(env: Record<string, string | undefined>): { restartOn: string[]; reloadOn: string[] } {
   const queries = env.CARDQL_QUERIES_DIR || 'queries';
   const cards = env.CARDQL_CARDS_DIR || 'src/cards';
-  const list = [`${queries}/**/*.graphql`, `${cards}/**/*`, 'schema.graphql', 'schemas/**/*.graphql'];
+  const reloadOn = [`${queries}/**`, `${cards}/**`];
+  const list = ['schema.graphql', 'schemas/**/*.graphql'];
   const sources = env.CARDQL_SOURCES;
   if (sources) {
     list.push(sources);
@@ -52,5 +58,5 @@ export function watchList(env: Record<string, string | undefined>): string[] {
       // a broken sources file is reported by cardql itself, at startup
     }
   }
-  return list;
+  return { restartOn: list, reloadOn };
 }

@@ -26,10 +26,10 @@ export type PreviewDeps = {
   suggestedEmails: readonly string[];
   logger: Logger;
   /**
-   * The version of the loaded cards, when the page should follow changes (development): `npm run dev`
-   * restarts cardql on every edit, so each app is a new version. Undefined: the page never polls.
+   * The version of the loaded cards, when the page should follow changes (development): a new one
+   * each time the cards are reloaded (`npm run dev`) or cardql restarts. Undefined: the page never polls.
    */
-  liveVersion?: string | undefined;
+  liveVersion?: (() => string) | undefined;
 };
 
 
@@ -56,12 +56,12 @@ export function createPreview({ resolve, cardKeys, findCustomer: lookUp, suggest
   const routes = new Map<string, Route>();
 
   routes.set('/preview', { methods: ['GET'], handle: (request) => {
-    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version, liveVersion });
+    const page = renderPreviewPage({ cardKeys: cardKeys(), suggestedEmails, assetVersion: version, liveVersion: liveVersion?.() });
     return new Response(request.method === 'HEAD' ? null : page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS } });
   } });
 
   // What the page polls in development to reload itself after an edit (JSON, never cached).
-  routes.set('/preview/api/version', { methods: ['GET'], handle: () => json({ version: liveVersion ?? null }, 200, { 'cache-control': 'no-store' }) });
+  routes.set('/preview/api/version', { methods: ['GET'], handle: () => json({ version: liveVersion?.() ?? null }, 200, { 'cache-control': 'no-store' }) });
 
   for (const file of CLIENT_FILES) {
     routes.set(`/preview/${file.name}`, { methods: ['GET'], handle: (request) => {

@@ -8,13 +8,20 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 export type MapperTypeCheck = { problems: string[]; skipped?: string };
 
 /**
+ * What one check leaves for the next in the same process (`cardql dev` after each reload): the
+ * compiler program, whose unchanged files (the libraries, the generated types) the next one reuses.
+ */
+export type TypeCheckMemory = { program?: import('typescript').Program; files?: Map<string, import('typescript').SourceFile> };
+
+/**
  * Type-checks every `.ts` mapper in `cardsDir` (and what it imports: the generated query types,
  * the builders) with the compiler options of the nearest tsconfig.json, as `npm run build` would.
  * The diagnostics of the mappers themselves are reported.
- * About as long as loading the app (a few seconds on the demo); not incremental, since concurrent
- * checks (several `cardql` processes, tests) would race on the compiler's state file.
+ * About as long as loading the app (a few seconds on the demo); not incremental on disk, since concurrent
+ * checks (several `cardql` processes, tests) would race on the compiler's state file. With `memory`, a
+ * check reuses what the previous one in this process parsed.
  */
-export async function checkMapperTypes(cardsDir: string, cwd = process.cwd()): Promise<MapperTypeCheck> {
+export async function checkMapperTypes(cardsDir: string, cwd = process.cwd(), memory: TypeCheckMemory = {}): Promise<MapperTypeCheck> {
   const mappers = listTypeScriptMappers(resolve(cwd, cardsDir));
   if (mappers.length === 0) return { problems: [] };
   let ts: typeof import('typescript');
@@ -35,11 +42,16 @@ export async function checkMapperTypes(cardsDir: string, cwd = process.cwd()): P
   const program = ts.createProgram({
     rootNames: mappers,
     options: { ...options, noEmit: true, incremental: false, composite: false, declaration: false },
+    ...(memory.program && { oldProgram: memory.program }),
+    host: reusingHost(ts, { ...options, noEmit: true }, (memory.files ??= new Map())),
   });
+  memory.program = program;
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   // The mappers' own diagnostics only: checking a mapper resolves the types it imports without checking
   // those files whole (the project's own files are `npm run typecheck`'s), which keeps this to seconds.
   for (const path of mappers) {
+    // One mapper at a time, letting requests in between: `cardql dev` checks while it serves.
+    await new Promise((resolve) => setImmediate(resolve));
     const file = program.getSourceFile(path);
     if (file) diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
   }
@@ -77,4 +89,18 @@ function describe(ts: typeof import('typescript'), diagnostic: import('typescrip
   if (!diagnostic.file || diagnostic.start === undefined) return `tsconfig.json:1: ${message} (TS${diagnostic.code})`;
   const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
   return `${relative(cwd, diagnostic.file.fileName)}:${line + 1}: ${message} (TS${diagnostic.code})`;
+}
+
+/** A compiler host that hands back the parsed file of a previous check when the file's text is the same. */
+function reusingHost(ts: typeof import('typescript'), options: import('typescript').CompilerOptions, files: Map<string, import('typescript').SourceFile>): import('typescript').CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language, onError, shouldCreate) => {
+    const known = files.get(fileName);
+    if (known && !shouldCreate && known.text === ts.sys.readFile(fileName)) return known;
+    const file = read(fileName, language, onError, shouldCreate);
+    if (file) files.set(fileName, file);
+    return file;
+  };
+  return host;
 }

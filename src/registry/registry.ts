@@ -1,6 +1,6 @@
 // Loads every card at startup: stored queries parsed and validated once, matched with their mappers.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -51,6 +51,7 @@ export async function loadRegistry({
   sources,
   problems: found = [],
   warn = () => {},
+  freshMappers = false,
 }: {
   queriesDir: string;
   cardsDir: string;
@@ -59,6 +60,12 @@ export async function loadRegistry({
   problems?: readonly string[];
   /** Called with each warning, `file:line: warning: message`: what works but may not do what the author meant. */
   warn?: (warning: string) => void;
+  /**
+   * Import each mapper as it is on disk now, not as this process first imported it (live reload in
+   * `cardql dev`): the module URL carries the file's modification time, so an edited mapper is a new
+   * module and an unchanged one is the one already loaded. What a mapper imports is not reloaded.
+   */
+  freshMappers?: boolean;
 }): Promise<Registry> {
   const problems: string[] = [];
   const queryFiles = await listQueryFiles(queriesDir, problems);
@@ -76,7 +83,7 @@ export async function loadRegistry({
       problems.push(`${where}:1: the file name must be a Plain card key: [a-zA-Z0-9_-]+, at most 500 characters`);
       continue;
     }
-    const imported = mapperPath ? await importMapper(mapperPath, problems) : undefined;
+    const imported = mapperPath ? await importMapper(mapperPath, problems, freshMappers) : undefined;
     if (mapperPath && !imported) continue;
     const mapper = mapperPath && imported ? { mapper: imported, where: relative(process.cwd(), mapperPath) } : undefined;
     const card = checkQuery(key, await readFile(path, 'utf8'), where, sources, folder, mapper, problems, warn);
@@ -217,7 +224,7 @@ function isInside(path: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-async function importMapper(path: string, problems: string[]): Promise<Mapper<unknown> | undefined> {
+async function importMapper(path: string, problems: string[], fresh: boolean): Promise<Mapper<unknown> | undefined> {
   const where = relative(process.cwd(), path);
   const target = mapperModule(resolve(path), BUILD);
   if ('problem' in target) {
@@ -230,7 +237,8 @@ async function importMapper(path: string, problems: string[]): Promise<Mapper<un
   }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(target.module).href)) as { default?: unknown };
+    const url = pathToFileURL(target.module).href;
+    module = (await import(fresh ? `${url}?mtime=${(await stat(target.module)).mtimeMs}` : url)) as { default?: unknown };
   } catch (error) {
     problems.push(`${where}:1: cannot load the mapper: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

@@ -20,7 +20,8 @@ export type LastGood = {
 
 export type LastGoodOptions = {
   store: StaleStore;
-  registry: Registry;
+  /** Looked up at each request: the cards may be reloaded (`cardql dev`). */
+  registry: Pick<Registry, 'get'>;
   maxAgeMs: number;
   /** Wall clock, in epoch milliseconds; tests inject one. */
   now?: () => number;

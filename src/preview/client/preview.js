@@ -205,9 +205,9 @@ function restoreFromHash() {
 
 /**
  * In development (the page carries the version of the cards it shows), polls the version and reloads
- * the page when it changed: `npm run dev` restarts cardql on every edit of a query, mapper, schema,
- * hint or sources file. The form lives in the URL's hash, so the same customer's cards come back.
- * While cardql restarts, the polls fail: they are simply tried again.
+ * the page when it changed: `npm run dev` reloads the cards on an edit of a query, hint or mapper, and
+ * restarts cardql on an edit of a schema or the sources file. The form lives in the URL's hash, so the
+ * same customer's cards come back. While cardql restarts, the polls fail: they are simply tried again.
  */
 function followEdits() {
   const shown = document.body.dataset.liveVersion;
