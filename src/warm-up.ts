@@ -4,7 +4,7 @@ import type { Executor, Source } from './execution/executor.ts';
 import { createCardsHandler } from './http/cards-handler.ts';
 import { sign } from './http/verify.ts';
 import { createLogger } from './log.ts';
-import type { BoundedPost } from './remote/bounded-post.ts';
+import { isUndiciLoaded, loadUndici, type BoundedPost } from './remote/bounded-post.ts';
 import { createRemoteSource, type RemoteSource } from './remote/remote-source.ts';
 import type { CardOutcome } from './resolve/card-result.ts';
 import { resolveCards } from './resolve/resolve-cards.ts';
@@ -13,7 +13,13 @@ import { noTelemetry } from './telemetry.ts';
 import { untraced } from './tracing/tracing.ts';
 
 /** What the warm-up went through: the statuses answered and the card outcomes made, in order. */
-export type WarmUpReport = { statuses: number[]; outcomes: CardOutcome[]; preparedQueries: number };
+export type WarmUpReport = {
+  statuses: number[];
+  outcomes: CardOutcome[];
+  preparedQueries: number;
+  /** Whether the remote sources' HTTP client (undici, loaded lazily) is loaded once the warm-up is over. */
+  remoteClientLoaded: boolean;
+};
 
 /** How a stand-in executor answers a card: as for an unknown customer (root fields null), with a GraphQL error, or never (the deadline's path). */
 type Behaviour = 'answer' | 'fail' | 'hang';
@@ -40,12 +46,15 @@ type WarmUpInput = {
 };
 
 async function run({ registry, sources, remote }: WarmUpInput): Promise<WarmUpReport> {
+  // The HTTP client of remote sources, loaded lazily: loading it on the first wave's first call cost
+  // that wave tens of ms of blocked event loop (module compilation).
+  if (remote.length > 0) await loadUndici();
   let preparedQueries = 0;
   for (const card of registry.values()) {
     const prepare = sources.get(card.source)?.prepare;
     if (prepare) (prepare(card.document, card.operationName), preparedQueries++);
   }
-  const report: WarmUpReport = { statuses: [], outcomes: [], preparedQueries };
+  const report: WarmUpReport = { statuses: [], outcomes: [], preparedQueries, remoteClientLoaded: isUndiciLoaded() };
   const keys = [...registry.keys()].slice(0, 25);
   if (keys.length === 0) return report;
   let behaviourOf: (index: number) => Behaviour = () => 'answer';

@@ -48,6 +48,8 @@ describe('startServer warms the card pipeline up before it listens', () => {
     const outcomes = new Set(report.outcomes as string[]);
     expect(outcomes).toEqual(new Set(['no-data', 'error', 'timeout']));
     expect(report.preparedQueries).toBe(local.length);
+    // The remote sources' HTTP client is loaded lazily; the warm-up loads it, not the first Plain request.
+    expect(report.remoteClientLoaded).toBe(true);
   });
 
   it('never calls a source: the remote one runs its own code on a fetch that stays in the process', async () => {

@@ -24,8 +24,14 @@ export type UpstreamAnswer = { status: number; header(name: string): string | un
 export type BoundedPost = (url: URL, init: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<UpstreamAnswer>;
 
 let undici: Promise<typeof import('undici')> | undefined;
-/** undici is loaded on the first call to a source (its readiness check): a local-only cardql does not carry its 5 MB of heap. */
-const loadUndici = () => (undici ??= import('undici'));
+let undiciLoaded = false;
+/**
+ * undici is loaded on the first call to a source, or by the warm-up when remote sources are declared
+ * (`loadUndici`): a local-only cardql does not carry its 5 MB of heap, and no Plain request waits for it to load.
+ */
+export const loadUndici = () => (undici ??= import('undici').then((module) => ((undiciLoaded = true), module)));
+/** Whether undici is loaded in this process (the warm-up's test reads it). */
+export const isUndiciLoaded = () => undiciLoaded;
 
 /** Redirects followed at most, with `followRedirects: 'same-origin'`. */
 const MAX_HOPS = 3;
