@@ -101,6 +101,11 @@ const body = fc.oneof(
   fc.constant(''),
 );
 
+/** The path a target routes to: dot segments resolved (`/x/../readyz` is `/readyz`), as the server does. */
+function routedPath(target: string): string | undefined {
+  return URL.canParse(target, 'http://base') ? new URL(target, 'http://base').pathname : undefined;
+}
+
 describe('the HTTP layer, over any request', () => {
   it('never answers 5xx, answers every error in JSON, and never logs customer data', async () => {
     await fc.assert(
@@ -111,7 +116,7 @@ describe('the HTTP layer, over any request', () => {
         head.push('Connection: close', `Content-Length: ${payload.byteLength}`);
         const answer = await exchange(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), payload]));
         // /readyz may say "not ready" (503) by design; every other 5xx is the HTTP layer failing.
-        const readyz = /^(?:http:\/\/[^/]*)?\/readyz(?:\?|$)/.test(t) && answer.status === 503;
+        const readyz = routedPath(t) === '/readyz' && answer.status === 503;
         expect(answer.status, `${m} ${t}`).toBeLessThan(readyz ? 504 : 500);
         if (answer.status >= 400 && m !== 'HEAD' && !readyz) {
           expect(answer.headers, `${m} ${t}`).toMatch(/\r\ncontent-type: application\/json/);

@@ -7,11 +7,14 @@ import { CardsResponse } from '../src/plain/cards-response.ts';
 import { resolvers } from '../src/demo/resolvers.ts';
 import { cardsBody, createTestApp, plainRequest, seededDatabase, type TestApp } from './support/app.ts';
 
-const DEADLINE_MS = 300;
-const SLOW_MS = 5_000;
+/** Long enough for the healthy card on a busy machine; the slow resolver never answers at all. */
+const DEADLINE_MS = 2_000;
 const FIXTURES = 'test/fixtures/failing-cards';
 
-/** The real schema and resolvers, with Customer.company failing and Customer.orders slower than the deadline. */
+/** Calls of the resolver that never answers. */
+let slowCalls = 0;
+
+/** The real schema and resolvers, with Customer.company failing and Customer.orders never answering. */
 function faultySchema() {
   return makeExecutableSchema({
     typeDefs: readFileSync('schema.graphql', 'utf8'),
@@ -22,7 +25,10 @@ function faultySchema() {
           company: () => {
             throw new Error('connection reset by peer (internal)');
           },
-          orders: () => new Promise((resolve) => setTimeout(() => resolve([]), SLOW_MS).unref()),
+          orders: () => {
+            slowCalls += 1;
+            return new Promise(() => {});
+          },
         },
       },
     ],
@@ -40,9 +46,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function post(keys: string[]) {
-  const started = performance.now();
   const response = await app.fetch(plainRequest(cardsBody(keys)));
-  return { status: response.status, body: (await response.json()) as any, ms: performance.now() - started };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 describe('a failing card beside healthy ones', () => {
@@ -76,9 +81,11 @@ describe('a failing card beside healthy ones', () => {
 
 describe('the deadline', () => {
   it('bounds the response when a resolver is slower than the deadline: the slow card times out, the others are answered', async () => {
-    const { status, body, ms } = await post(['healthy', 'slow']);
+    const callsBefore = slowCalls;
+    const { status, body } = await post(['healthy', 'slow']);
     expect(status).toBe(200);
-    expect(ms).toBeLessThan(SLOW_MS);
+    // The slow resolver ran and never answers: only the deadline can have ended the request.
+    expect(slowCalls).toBe(callsBefore + 1);
     expect(body.cards[0].components).toEqual([{ componentText: { text: 'Alex Johnson' } }]);
     expect(body.cards[1]).toMatchObject({ key: 'slow', timeToLiveSeconds: 15 });
     expect(body.cards[1].components[0].componentText.text).toMatch(/took too long/);
