@@ -32,10 +32,9 @@ type Prepared = { statement: BetterSqlite3.Statement; columns: string[] | null }
  *
  * Statements run in one read transaction per turn of the event loop: the first statement of a turn
  * begins it, and it ends when the turn does (setImmediate). Left to SQLite, each statement would be
- * its own transaction, taking and releasing the WAL read lock with system calls each time: the eight
- * statements of a six-card request cost 53 µs that way and 34 µs in one transaction (cpuUsage,
- * 20,000 rounds). It also means the statements of one turn, and so every batch a request's loaders
- * run together, read one snapshot.
+ * its own transaction, taking and releasing the WAL read lock with system calls each time (the cost
+ * is in docs/performance.md). It also means the statements of one turn, and so every batch a
+ * request's loaders run together, read one snapshot.
  */
 export class SqliteDatabase implements DemoDatabase {
   readonly dialect = 'sqlite';
@@ -119,8 +118,7 @@ export function openSqliteDatabase({ path, anchor = startOfUtcDay(new Date()) }:
     if (!inMemory) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     // SQLite's own default page cache (2 MB) rather than better-sqlite3's 16 MB: the OS page cache holds
-    // the file anyway, and under load the larger cache was 10 MB of the process's RSS for no CPU saved
-    // (npm run bench, bench/RESULTS.md).
+    // the file anyway, and the larger cache cost RSS for no CPU saved (docs/performance.md).
     sqlite.pragma('cache_size = -2000');
     const db = new SqliteDatabase(sqlite);
     // IMMEDIATE takes the write lock before the emptiness check, so two processes cannot both seed.
@@ -137,9 +135,9 @@ export function openSqliteDatabase({ path, anchor = startOfUtcDay(new Date()) }:
 }
 
 /**
- * Statements that return rows run in raw mode (arrays), made into objects here: 20% less CPU per
- * statement than better-sqlite3 building them (10.0 → 7.9 µs for a customer's invoices), and
- * SQL is the largest share of a Plain request's CPU. Same objects: column names as keys, in order.
+ * Statements that return rows run in raw mode (arrays), made into objects here: less CPU per
+ * statement than better-sqlite3 building them (docs/performance.md), and SQL is the largest share
+ * of a Plain request's CPU. Same objects: column names as keys, in order.
  */
 function prepare(sqlite: BetterSqlite3.Database, sql: string): Prepared {
   const statement = sqlite.prepare(sql);

@@ -18,7 +18,7 @@ const ADD_ONS = [
 ];
 
 // Rows are written as full literals, never `{ ...shared, more }`: spread once more by the builder, that pattern
-// measured ~4 µs a row in V8, a quarter of a second over the whole seed.
+// costs V8 a quarter of a second over the whole seed (docs/performance.md).
 
 /** Adds a customer's subscription (about 1 in 8 have none), its invoices and usage, and 0–8 orders. */
 export function seedAccount(seed: SeedBuilder, random: Random, anchor: Date, customer: CustomerRow): void {
