@@ -1,3 +1,4 @@
+// DataLoader batching: the cards of one Plain request share one batch per loader, counted in SQL statements.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

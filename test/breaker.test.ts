@@ -1,3 +1,4 @@
+// Each remote source's circuit breaker and bulkhead (cockatiel), on a faked clock: open, half-open, closed.
 import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { guardTransport } from '../src/remote/breaker.ts';

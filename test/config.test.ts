@@ -1,3 +1,4 @@
+// loadConfig: defaults, every problem reported at once, and the last-good, Redis and tracing settings.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 

@@ -1,3 +1,4 @@
+// The DateTime scalar: a canonical string answers what parsing and printing would; a Date goes out in UTC; a non-date is refused.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toIsoString } from '../src/demo/date-time.ts';

@@ -1,3 +1,4 @@
+// GraphiQL at /graphql: open in development, gated by the admin token in production, errors in JSON.
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from './support/app.ts';
 

@@ -1,3 +1,4 @@
+// /healthz and /readyz: readiness of this process, and source health probed once per interval in the body.
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../src/execution/local.ts';

@@ -1,3 +1,4 @@
+// The service over real HTTP on loopback (startServer, port 0): what Plain sends, answered as Plain expects.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

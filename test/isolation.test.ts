@@ -1,3 +1,4 @@
+// One failing card never takes its neighbours down: error cards, the deadline, and 503 when every card fails.
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

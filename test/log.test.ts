@@ -1,3 +1,4 @@
+// createLogger: JSON lines, levels, and redaction of what must never be logged.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger, REDACTED_PATHS } from '../src/log.ts';

@@ -1,3 +1,4 @@
+// Merging a request's remote cards into one operation per source, and batching the requests of one turn.
 import { buildSchema, GraphQLError, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { batchPerTurn, createOperationMerger, mergeVariables, splitResult } from '../src/remote/merged-operation.ts';

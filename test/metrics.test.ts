@@ -1,3 +1,4 @@
+// GET /metrics: request, card and upstream series, gated in production, with label values bounded.
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

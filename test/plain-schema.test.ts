@@ -1,3 +1,4 @@
+// Plain's response schema: every example of Plain's accepted, invalid variants refused, checkCard equal to the schema.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// The preview: its API, its failing-card view, its files, and its gate in production.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS } from '../src/demo/seed/seed-demo.ts';
 import { DEMO_TENANTS, DEMO_THREADS } from '../src/demo/seed/seed-threads.ts';

@@ -1,3 +1,4 @@
+// GraphiQL's files are served by cardql itself: no CDN, so it works with no internet access.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, seededDatabase, type TestApp } from './support/app.ts';

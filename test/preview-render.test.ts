@@ -1,3 +1,4 @@
+// The preview's rendering: Plain's components drawn as Plain draws them, markdown that cannot inject markup.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { badge, container, copyButton, divider, linkButton, plainText, row, spacer, text, workflowButton } from '../src/plain/builders.ts';

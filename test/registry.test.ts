@@ -1,3 +1,4 @@
+// Loading stored cards (queries/, mappers, hints): every problem reported with its file and line.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';

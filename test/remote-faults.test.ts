@@ -1,3 +1,4 @@
+// A remote source's faults (errors, timeouts, redirects, oversize answers) become error cards beside healthy ones.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

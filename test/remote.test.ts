@@ -1,3 +1,4 @@
+// Cards on a remote GraphQL source: the demo cards upstream, mixed with local ones, what is sent, GraphiQL per source.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardsResponse } from '../src/plain/cards-response.ts';
 import type { UpstreamRequestEvent } from '../src/telemetry.ts';

@@ -1,3 +1,4 @@
+// resolveCards: the request's signal, its deadline on an injected clock, and nothing of a request outliving it.
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Executor, RequestScope, Source } from '../src/execution/executor.ts';

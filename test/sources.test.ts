@@ -1,3 +1,4 @@
+// Remote sources: the CARDQL_SOURCES declaration, pinned schemas, and drift of a live schema at startup.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';

@@ -1,3 +1,4 @@
+// Last good cards: a failed card answered stale from memory or a real Redis, and answers kept when Redis is down.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';

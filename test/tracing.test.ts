@@ -1,3 +1,4 @@
+// OpenTelemetry: configured by OTEL_* variables, spans in an in-memory exporter, traceparent at a real upstream.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';

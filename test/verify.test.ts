@@ -1,3 +1,4 @@
+// Plain's request authentication: HMAC signatures on raw bytes, several secrets for rotation, bearer tokens.
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../src/http/http-error.ts';
 import { sign, verifyBearer, verifySignature } from '../src/http/verify.ts';
