@@ -1,5 +1,6 @@
 // Who can reach the admin surfaces (GraphiQL, the preview, GraphiQL's files) and /metrics, by where
 // cardql listens and what is configured; and that no other origin's page can read them.
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { createDemoData } from '../src/demo/index.ts';
@@ -152,6 +153,16 @@ describe('over real HTTP (the reported curl)', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     const same = await fetch(`${running.url}/graphql?query=%7B__typename%7D`, { headers: { authorization: basic(ADMIN), origin: running.url } });
     expect([same.status, await same.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
+  });
+
+  it('meets every spelling of a gated path with the same gate: dot segments resolve to it, other spellings are 404', async () => {
+    // node:http sends the path as written (fetch would resolve the dot segments before sending).
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => get({ host: '127.0.0.1', port: new URL(running.url).port, path }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', reject));
+    const gated = ['/graphql?query=%7B__typename%7D', '/cards/../graphql?query=%7B__typename%7D', '/%2e%2e/graphql?query=%7B__typename%7D', '/x/%2E./graphql?query=%7B__typename%7D', '/x/../preview'];
+    const other = ['//graphql?query=%7B__typename%7D', '/graphql/?query=%7B__typename%7D', '/GRAPHQL?query=%7B__typename%7D', '/%67raphql?query=%7B__typename%7D'];
+    expect(await Promise.all(gated.map(status))).toEqual(gated.map(() => 401));
+    expect(await Promise.all(other.map(status))).toEqual(other.map(() => 404));
   });
 
   it('says at startup, in one line, what is exposed to whom', () => {
